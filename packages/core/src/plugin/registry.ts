@@ -1,0 +1,64 @@
+import type { QuantizerSpec } from '../quant/range.js';
+
+/**
+ * What the registry sees of a layer: its class (Keras/tfjs class name), instance name and
+ * serialized config. Framework-neutral, so registries never import tfjs.
+ */
+export interface LayerDescriptor {
+  readonly className: string;
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Where a layer's output gets its quantization parameters. */
+export type OutputRule =
+  /** A range learned during QAT (moving average of batch min/max). */
+  | { readonly kind: 'learned'; readonly quantizer: QuantizerSpec }
+  /** Reuses the input's parameters: the op only moves or selects values (max-pool, reshape). */
+  | { readonly kind: 'same-as-input' }
+  /** Fixed by the target's kernels, e.g. softmax's (1/256, -128). */
+  | { readonly kind: 'fixed'; readonly scale: number; readonly zeroPoint: number; readonly quantizer: QuantizerSpec }
+  /** The layer disappears in the integer graph (dropout at inference). */
+  | { readonly kind: 'identity' };
+
+/** How to quantize one layer: data, not code. */
+export interface QuantizeSpec {
+  /** The IR op the layer becomes, or undefined when it vanishes (Dropout) or is the graph input. */
+  readonly op: 'Conv2D' | 'DepthwiseConv2D' | 'FullyConnected' | 'MaxPool2D' | 'AveragePool2D' | 'Reshape' | 'Softmax' | 'Relu' | 'Relu6' | 'Input' | 'Identity';
+  /** Weight name (as the framework calls it, e.g. `kernel`) → how it is quantized. */
+  readonly weights: Readonly<Record<string, WeightRule>>;
+  readonly output: OutputRule;
+  /** Activation functions the layer may carry in its own config, and how each is handled. */
+  readonly activations?: Readonly<Record<string, ActivationRule>>;
+}
+
+export interface WeightRule {
+  readonly quantizer: QuantizerSpec;
+  /** Per-channel along the framework's output-channel axis (e.g. the last axis of a tfjs conv kernel). */
+  readonly perAxis: boolean;
+}
+
+/**
+ * An activation in a layer's config: `fused` runs inside the op (TFLite fused activation, output
+ * range learned after it); `separate` becomes its own op after a learned pre-activation range.
+ */
+export type ActivationRule =
+  | { readonly kind: 'fused'; readonly as: 'none' | 'relu' | 'relu6' }
+  | { readonly kind: 'separate'; readonly layer: string };
+
+/** Layer pairs whose boundary is not quantized because the second op fuses into the first. */
+export interface FusionRule {
+  readonly producers: readonly string[];
+  /** Activation layer class → fused activation in the IR. */
+  readonly activation: string;
+  readonly as: 'relu' | 'relu6';
+  /** The producer's own activation must be one of these for the fusion to apply. */
+  readonly whenProducerActivation: readonly string[];
+}
+
+export interface QuantizeRegistry {
+  /** `undefined` means unsupported: callers report the layer and how to register a rule for it. */
+  lookup(layer: LayerDescriptor): QuantizeSpec | undefined;
+  /** Class names this registry knows, for error messages and docs. */
+  supportedLayers(): readonly string[];
+}

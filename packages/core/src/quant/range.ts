@@ -1,0 +1,119 @@
+import { QatkitError } from '../errors.js';
+import type { Quantization } from '../ir/types.js';
+
+/** How a tensor is quantized, independent of the values it holds. */
+export interface QuantizerSpec {
+  readonly bits: number;
+  /** Symmetric ranges give zero point 0 (weights); asymmetric ones fit [min, max] (activations). */
+  readonly symmetric: boolean;
+  /** Drop the most negative level, e.g. int8 [-127, 127] instead of [-128, 127]. */
+  readonly narrowRange: boolean;
+  /** Signed storage (int8) or unsigned (uint8). */
+  readonly signed: boolean;
+}
+
+/**
+ * The smallest range width a quantizer accepts. A tensor that is all zeros would otherwise give
+ * scale 0, which no runtime accepts; the fake-quant layers use the same floor so training and
+ * export agree.
+ */
+export const MIN_RANGE = 1e-6;
+
+export interface QuantLevels {
+  /** Lowest and highest integer in storage (e.g. -127..127 for narrow int8). */
+  readonly qmin: number;
+  readonly qmax: number;
+}
+
+export function quantLevels(spec: QuantizerSpec): QuantLevels {
+  const { bits, signed, narrowRange } = spec;
+  if (!Number.isInteger(bits) || bits < 2 || bits > 16) {
+    throw new QatkitError('INVALID_OPTION', `bit width must be an integer in [2, 16], got ${bits}`);
+  }
+  const qmin = signed ? -(2 ** (bits - 1)) : 0;
+  const qmax = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  return { qmin: narrowRange ? qmin + 1 : qmin, qmax };
+}
+
+export interface NudgedRange {
+  readonly scale: number;
+  /** In storage terms (signed when the spec is signed). */
+  readonly zeroPoint: number;
+  /** The range actually represented: min and max moved so that 0.0 is exactly a level. */
+  readonly min: number;
+  readonly max: number;
+}
+
+function assertFinite(min: number, max: number, what: string): void {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    throw new QatkitError(
+      'INVALID_RANGE',
+      `${what}: range [${min}, ${max}] is not finite; the model produced NaN or infinite values (check the learning rate and the input data)`,
+    );
+  }
+  if (min > max) throw new QatkitError('INVALID_RANGE', `${what}: range min ${min} is above max ${max}`);
+}
+
+/**
+ * Quantization parameters for a real range, nudged so that 0.0 is exactly representable
+ * (the same nudging as TensorFlow's FakeQuantWithMinMaxVars). The range is first widened to
+ * include 0; symmetric specs use [-absmax, absmax].
+ */
+export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what = 'tensor'): NudgedRange {
+  assertFinite(min, max, what);
+  let lo = Math.min(min, 0);
+  let hi = Math.max(max, 0);
+  const { qmin, qmax } = quantLevels(spec);
+  if (spec.symmetric) {
+    const absMax = Math.max(-lo, hi, MIN_RANGE);
+    // Symmetric: zero point is the middle level; for narrow ranges the levels are ±(qmax).
+    const half = spec.signed ? 0 : 2 ** (spec.bits - 1);
+    const scale = absMax / (qmax - half);
+    return { scale, zeroPoint: half, min: (qmin - half) * scale, max: (qmax - half) * scale };
+  }
+  if (hi - lo < MIN_RANGE) hi = lo + MIN_RANGE;
+  const scale = (hi - lo) / (qmax - qmin);
+  const zpFromMin = qmin - lo / scale;
+  const zeroPoint = zpFromMin <= qmin ? qmin : zpFromMin >= qmax ? qmax : Math.round(zpFromMin);
+  return { scale, zeroPoint, min: (qmin - zeroPoint) * scale, max: (qmax - zeroPoint) * scale };
+}
+
+/** Per-tensor quantization parameters for an activation range. */
+export function activationQuantization(min: number, max: number, spec: QuantizerSpec, what?: string): Quantization {
+  const r = nudgeRange(min, max, spec, what);
+  return {
+    scale: [r.scale],
+    zeroPoint: [r.zeroPoint],
+    bits: spec.bits,
+    signed: spec.signed,
+    narrowRange: spec.narrowRange,
+    min: [min],
+    max: [max],
+  };
+}
+
+/** Per-axis (or per-tensor when `axis` is undefined) symmetric parameters for a weight tensor. */
+export function weightQuantization(
+  mins: readonly number[],
+  maxs: readonly number[],
+  spec: QuantizerSpec,
+  axis: number | undefined,
+  what?: string,
+): Quantization {
+  const ranges = mins.map((mn, i) => nudgeRange(mn, maxs[i]!, spec, what));
+  return {
+    scale: ranges.map((r) => r.scale),
+    zeroPoint: ranges.map((r) => r.zeroPoint),
+    ...(axis === undefined ? {} : { axis }),
+    bits: spec.bits,
+    signed: spec.signed,
+    narrowRange: spec.narrowRange,
+    min: [...mins],
+    max: [...maxs],
+  };
+}
+
+/** Fixed output parameters, e.g. softmax's (1/256, -128). */
+export function fixedQuantization(scale: number, zeroPoint: number, spec: QuantizerSpec): Quantization {
+  return { scale: [scale], zeroPoint: [zeroPoint], bits: spec.bits, signed: spec.signed, narrowRange: spec.narrowRange };
+}
