@@ -46,13 +46,17 @@ export type ActivationRule =
   | { readonly kind: 'fused'; readonly as: 'none' | 'relu' | 'relu6' }
   | { readonly kind: 'separate'; readonly layer: string };
 
-/** Layer pairs whose boundary is not quantized because the second op fuses into the first. */
+/**
+ * A producer followed by an activation layer becomes one op with a fused activation, so no
+ * quantizer sits between them (tfmot's LayerReLUQuantize). The fused activation is the
+ * activation layer's own spec op (Relu → relu, Relu6 → relu6).
+ */
 export interface FusionRule {
+  /** Producer layer classes, e.g. Conv2D, Dense. */
   readonly producers: readonly string[];
-  /** Activation layer class → fused activation in the IR. */
-  readonly activation: string;
-  readonly as: 'relu' | 'relu6';
-  /** The producer's own activation must be one of these for the fusion to apply. */
+  /** Activation layer classes that fuse into them, e.g. ReLU. */
+  readonly activations: readonly string[];
+  /** The producer's own `activation` config must be one of these (usually only 'linear'). */
   readonly whenProducerActivation: readonly string[];
 }
 

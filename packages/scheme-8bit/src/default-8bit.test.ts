@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { default8bit } from './default-8bit.js';
+
+const layer = (className: string, config: Record<string, unknown> = {}) => ({ className, name: 'l', config });
+
+describe('default8bit', () => {
+  const scheme = default8bit();
+  it('covers the layers of the first path', () => {
+    expect([...scheme.registry.supportedLayers()].sort()).toEqual(
+      ['Conv2D', 'Dense', 'Dropout', 'Flatten', 'InputLayer', 'MaxPooling2D', 'ReLU', 'Reshape', 'Softmax'].sort(),
+    );
+  });
+  it('quantizes conv kernels per channel and dense kernels per tensor, int8 narrow symmetric', () => {
+    const conv = scheme.registry.lookup(layer('Conv2D', { dataFormat: 'channelsLast' }))!;
+    expect(conv.weights['kernel']).toEqual({ quantizer: { bits: 8, symmetric: true, narrowRange: true, signed: true }, perAxis: true });
+    const dense = scheme.registry.lookup(layer('Dense'))!;
+    expect(dense.weights['kernel']!.perAxis).toBe(false);
+    expect(default8bit({ perAxis: false }).registry.lookup(layer('Conv2D', { dataFormat: 'channelsLast' }))!.weights['kernel']!.perAxis).toBe(false);
+  });
+  it('fixes softmax output at (1/256, -128) and makes pooling reuse its input range', () => {
+    expect(scheme.registry.lookup(layer('Softmax', { axis: -1 }))!.output).toMatchObject({ kind: 'fixed', scale: 1 / 256, zeroPoint: -128 });
+    expect(scheme.registry.lookup(layer('MaxPooling2D', { dataFormat: 'channelsLast' }))!.output.kind).toBe('same-as-input');
+  });
+  it('does not claim channels-first convs, ReLU with other caps, or softmax over other axes', () => {
+    expect(scheme.registry.lookup(layer('Conv2D', { dataFormat: 'channelsFirst' }))).toBeUndefined();
+    expect(scheme.registry.lookup(layer('ReLU', { maxValue: 3 }))).toBeUndefined();
+    expect(scheme.registry.lookup(layer('Softmax', { axis: 1 }))).toBeUndefined();
+  });
+  it('takes user rows that override the table', () => {
+    const s = default8bit({ rows: [{ layer: 'Dropout', spec: { op: 'Identity', weights: {}, output: { kind: 'identity' } }, source: 'mine' }] });
+    expect(s.registry.explain(layer('Dropout'))?.source).toBe('mine');
+  });
+  it('validates options', () => {
+    expect(() => default8bit({ emaDecay: 1 })).toThrow(/emaDecay/);
+  });
+});
