@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activationQuantization, fakeQuantize, nudgeRange, weightQuantization } from '@qatkit/core';
+import { fakeQuantRange, fakeQuantWeights, nudgeRangeTensors } from './fake-quant-ops.js';
+
+const A8 = { bits: 8, symmetric: false, narrowRange: false, signed: true };
+const W8 = { bits: 8, symmetric: true, narrowRange: true, signed: true };
+
+function rand(n: number, scale: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return (s / 2 ** 31 - 0.5) * 2 * scale;
+  });
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('fake-quant ops agree with @qatkit/core', () => {
+  it('nudges like nudgeRange', () => {
+    for (const [lo, hi] of [[-0.37, 5.21], [0.5, 6], [-4, -1], [0, 0], [-1e-3, 250]]) {
+      const n = nudgeRangeTensors(tf.scalar(lo!), tf.scalar(hi!), A8);
+      const r = nudgeRange(lo!, hi!, A8);
+      // float32 in tfjs vs float64 in core: equal to float32 precision.
+      const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b)));
+      near(n.scale.dataSync()[0]!, r.scale);
+      near(n.nudgedMin.dataSync()[0]!, r.min);
+      near(n.nudgedMax.dataSync()[0]!, r.max);
+    }
+  });
+
+  it('fake-quantizes activations onto the same grid as quantize/dequantize', () => {
+    const x = rand(5000, 4, 7);
+    const q = activationQuantization(-1.3, 3.1, A8);
+    const expected = fakeQuantize(x, [x.length], q);
+    const got = fakeQuantRange(tf.tensor1d(x), nudgeRangeTensors(tf.scalar(-1.3), tf.scalar(3.1), A8)).dataSync();
+    let same = 0;
+    for (let i = 0; i < x.length; i++) if (Math.abs(got[i]! - expected[i]!) < 1e-5) same++;
+    // Only exact rounding ties may differ.
+    expect(same / x.length).toBeGreaterThan(0.999);
+  });
+
+  it('passes gradients straight through inside the range and blocks them outside', () => {
+    const x = tf.tensor1d([-5, -1, 0, 0.5, 2.9, 7]);
+    const g = tf.grad((t: tf.Tensor) => fakeQuantRange(t, nudgeRangeTensors(tf.scalar(-1.3), tf.scalar(3.1), A8)).sum())(x);
+    expect(Array.from(g.dataSync())).toEqual([0, 1, 1, 1, 1, 0]);
+  });
+
+  it('quantizes conv kernels per output channel like weightQuantization', () => {
+    const k = rand(3 * 3 * 2 * 4, 0.5, 3);
+    const kt = tf.tensor4d(k, [3, 3, 2, 4]);
+    const got = fakeQuantWeights(kt, [0, 1, 2], W8).dataSync();
+    // channel c = index % 4 in [kh, kw, in, out] layout
+    const maxes = [0, 0, 0, 0];
+    k.forEach((v, i) => (maxes[i % 4] = Math.max(maxes[i % 4]!, Math.abs(v))));
+    const q = weightQuantization(maxes.map((m) => -m), maxes, W8, 3);
+    const expected = fakeQuantize(k, [3, 3, 2, 4], q);
+    for (let i = 0; i < k.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 5);
+    // Each channel's largest weight is exactly a level: ±127 × scale.
+    const g = tf.grad((t: tf.Tensor) => fakeQuantWeights(t, [0, 1, 2], W8).sum())(kt);
+    expect(Array.from(g.dataSync()).every((v) => v === 1)).toBe(true);
+  });
+});

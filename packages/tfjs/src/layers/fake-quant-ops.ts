@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { MIN_RANGE, quantLevels, type QuantizerSpec } from '@qatkit/core';
+
+/**
+ * Straight-through fake quantization in tfjs ops. The math mirrors @qatkit/core's nudgeRange and
+ * quantize exactly, so the integer model exported from the trained ranges computes what training saw.
+ */
+
+export interface NudgedTensors {
+  scale: tf.Scalar;
+  nudgedMin: tf.Scalar;
+  nudgedMax: tf.Scalar;
+}
+
+/** TF FakeQuantWithMinMaxVars nudging, as scalar tensor ops (no device sync). */
+export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: QuantizerSpec): NudgedTensors {
+  const { qmin, qmax } = quantLevels(spec);
+  return tf.tidy(() => {
+    const lo = tf.minimum(min, 0);
+    const hi = tf.maximum(tf.maximum(max, 0), tf.add(lo, MIN_RANGE));
+    const scale = tf.div(tf.sub(hi, lo), qmax - qmin) as tf.Scalar;
+    // Math.round semantics (half up) so the zero point equals core's nudgeRange.
+    const zp = tf.clipByValue(tf.floor(tf.add(tf.sub(qmin, tf.div(lo, scale)), 0.5)), qmin, qmax);
+    return {
+      scale,
+      nudgedMin: tf.mul(tf.sub(qmin, zp), scale) as tf.Scalar,
+      nudgedMax: tf.mul(tf.sub(qmax, zp), scale) as tf.Scalar,
+    };
+  });
+}
+
+/**
+ * Fake-quantizes `x` to the grid of [nudgedMin, nudgedMax]. Gradient: straight through inside the
+ * range, zero outside (the FakeQuantWithMinMaxVars gradient).
+ */
+export function fakeQuantRange(x: tf.Tensor, n: NudgedTensors): tf.Tensor {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const clipped = tf.minimum(tf.maximum(input, n.nudgedMin), n.nudgedMax);
+    const levels = tf.floor(tf.add(tf.div(tf.sub(clipped, n.nudgedMin), n.scale), 0.5));
+    const value = tf.add(tf.mul(levels, n.scale), n.nudgedMin);
+    // 1 where the input was inside the range; saved because forward tensors are freed before backprop.
+    save([tf.cast(tf.equal(clipped, input), 'float32')]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
+  });
+  return f(x) as tf.Tensor;
+}
+
+/** Fixed (scale, zeroPoint) fake quantization, e.g. softmax's (1/256, -128). */
+export function fakeQuantFixed(x: tf.Tensor, scale: number, zeroPoint: number, spec: QuantizerSpec): tf.Tensor {
+  const { qmin, qmax } = quantLevels(spec);
+  return tf.tidy(() =>
+    fakeQuantRange(x, {
+      scale: tf.scalar(scale),
+      nudgedMin: tf.scalar((qmin - zeroPoint) * scale),
+      nudgedMax: tf.scalar((qmax - zeroPoint) * scale),
+    }),
+  );
+}
+
+/**
+ * Symmetric weight fake quantization with the range taken from the current weights (tfmot's
+ * LastValueQuantizer): per output channel when `axes` lists the other axes, per tensor when null.
+ * Gradient is the identity (every weight lies inside its own range).
+ */
+export function fakeQuantWeights(kernel: tf.Tensor, axes: number[] | null, spec: QuantizerSpec): tf.Tensor {
+  const { qmin, qmax } = quantLevels(spec);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const k = args[0] as tf.Tensor;
+    const absMax = axes ? tf.max(tf.abs(k), axes) : tf.max(tf.abs(k));
+    const scale = tf.div(tf.maximum(absMax, MIN_RANGE), qmax);
+    const value = tf.mul(tf.clipByValue(tf.round(tf.div(k, scale)), qmin, qmax), scale);
+    return { value, gradFunc: (dy: tf.Tensor) => dy };
+  });
+  return f(kernel) as tf.Tensor;
+}

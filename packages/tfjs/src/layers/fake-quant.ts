@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { QatkitError, type QuantizerSpec } from '@qatkit/core';
+import { fakeQuantFixed, fakeQuantRange, nudgeRangeTensors } from './fake-quant-ops.js';
+
+/**
+ * How the range is tracked: `ema` (activations: moving average seeded by the first batch),
+ * `all-values` (model input: running min/max), `fixed` (set once: softmax, or a user-given input range).
+ */
+export type RangeMode = 'ema' | 'all-values' | 'fixed';
+
+export interface FakeQuantArgs {
+  name?: string;
+  mode: RangeMode;
+  quantizer: QuantizerSpec;
+  emaDecay?: number;
+  /** For `fixed`: the real range [min, max] (nudged like any other), or explicit scale/zero point. */
+  fixedRange?: [number, number];
+  fixedScale?: number;
+  fixedZeroPoint?: number;
+}
+
+/** A fake-quant layer for activations; its min/max are non-trainable weights saved with the model. */
+export class FakeQuant extends tf.layers.Layer {
+  static className = 'QatkitFakeQuant';
+  readonly args: FakeQuantArgs;
+  private minVar?: tf.LayerVariable;
+  private maxVar?: tf.LayerVariable;
+  private countVar?: tf.LayerVariable;
+
+  constructor(args: FakeQuantArgs) {
+    super({ name: args.name, trainable: false });
+    if (args.mode === 'fixed' && !args.fixedRange && args.fixedScale === undefined) {
+      throw new QatkitError('INVALID_OPTION', `fake-quant layer ${args.name ?? ''}: fixed mode needs fixedRange or fixedScale`);
+    }
+    this.args = { emaDecay: 0.99, ...args };
+  }
+
+  override build(): void {
+    const [lo, hi] = this.args.fixedRange ?? [0, 0];
+    this.minVar = this.addWeight('min', [], 'float32', tf.initializers.constant({ value: lo }), undefined, false);
+    this.maxVar = this.addWeight('max', [], 'float32', tf.initializers.constant({ value: hi }), undefined, false);
+    // Batches seen while training; 0 means "no range yet".
+    this.countVar = this.addWeight('count', [], 'float32', tf.initializers.zeros(), undefined, false);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const { mode, quantizer, fixedScale, fixedZeroPoint } = this.args;
+      if (mode === 'fixed' && fixedScale !== undefined) return fakeQuantFixed(x, fixedScale, fixedZeroPoint ?? 0, quantizer);
+      if (kwargs['training'] === true && mode !== 'fixed') this.updateRange(x);
+      return fakeQuantRange(x, nudgeRangeTensors(this.minVar!.read() as tf.Scalar, this.maxVar!.read() as tf.Scalar, quantizer));
+    });
+  }
+
+  private updateRange(x: tf.Tensor): void {
+    tf.tidy(() => {
+      const bMin = tf.min(x);
+      const bMax = tf.max(x);
+      const count = this.countVar!.read();
+      const seen = tf.greater(count, 0);
+      const oldMin = this.minVar!.read();
+      const oldMax = this.maxVar!.read();
+      let newMin: tf.Tensor;
+      let newMax: tf.Tensor;
+      if (this.args.mode === 'all-values') {
+        newMin = tf.where(seen, tf.minimum(oldMin, bMin), bMin);
+        newMax = tf.where(seen, tf.maximum(oldMax, bMax), bMax);
+      } else {
+        // The first batch sets the range; later ones move it by (1 - decay).
+        const d = tf.mul(tf.cast(seen, 'float32'), this.args.emaDecay!);
+        const keep = tf.sub(1, d);
+        newMin = tf.add(tf.mul(oldMin, d), tf.mul(bMin, keep));
+        newMax = tf.add(tf.mul(oldMax, d), tf.mul(bMax, keep));
+      }
+      this.minVar!.write(newMin);
+      this.maxVar!.write(newMax);
+      this.countVar!.write(tf.add(count, 1));
+    });
+  }
+
+  /** The tracked range and how many training batches shaped it. */
+  range(): { min: number; max: number; count: number } {
+    if (this.args.mode === 'fixed' && this.args.fixedScale !== undefined) {
+      return { min: NaN, max: NaN, count: Infinity };
+    }
+    return {
+      min: this.minVar!.read().dataSync()[0]!,
+      max: this.maxVar!.read().dataSync()[0]!,
+      count: this.args.mode === 'fixed' ? Infinity : this.countVar!.read().dataSync()[0]!,
+    };
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const { name: _name, ...rest } = this.args;
+    return { ...super.getConfig(), ...(rest as unknown as tf.serialization.ConfigDict) };
+  }
+}

@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import { FakeQuant } from './fake-quant.js';
+import { QuantConv2D } from './quant-conv2d.js';
+import { QuantDense } from './quant-dense.js';
+
+export const QAT_LAYER_CLASSES = [FakeQuant, QuantConv2D, QuantDense] as const;
+
+/**
+ * Makes the QAT layers loadable with tf.loadLayersModel. tfjs keeps one process-wide class map;
+ * this is our only entry in it, and registering again is harmless.
+ */
+export function registerQatLayers(): void {
+  for (const cls of QAT_LAYER_CLASSES) tf.serialization.registerClass(cls);
+}
