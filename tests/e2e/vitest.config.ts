@@ -1,3 +1,4 @@
 import { qatkitVitest } from '@qatkit/vitest-config';
 
-export default qatkitVitest();
+// One long end-to-end file: training dominates, so give it room.
+export default qatkitVitest({ testTimeout: 600_000, hookTimeout: 900_000 });

@@ -1,0 +1,7 @@
+// The CLI's building blocks, for the end-to-end tests and for scripts that want the demo's pieces.
+export { loadFashionMnist } from './data/fashion-mnist.js';
+export { buildDemoCnn, floatWeightBytes } from './train/demo-model.js';
+export { toTensors, predictClasses, accuracy, type Split } from './train/tensors.js';
+export { fitWithProgress, type FitOptions } from './train/fit.js';
+export { runTflite, agreement, type DeployedRun } from './deploy/run-tflite.js';
+export { writeFileAtomic } from './io/atomic-write.js';
