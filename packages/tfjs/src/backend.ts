@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerFakeQuantKernel } from './kernels/fake-quant-kernel.js';
 import { registerTrainingKernels } from './kernels/register.js';
 
 export type BackendChoice = 'wasm' | 'cpu' | 'tensorflow';
@@ -87,5 +88,6 @@ export async function initBackend(preferred: BackendChoice = 'wasm'): Promise<st
   await tf.ready();
   const active = tf.getBackend();
   registerTrainingKernels(active);
+  registerFakeQuantKernel(active);
   return active;
 }

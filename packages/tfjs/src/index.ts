@@ -16,3 +16,4 @@ export {
   TRAINING_KERNEL_NAMES,
   type TrainingKernelName,
 } from './kernels/index.js';
+export { FAKE_QUANT_KERNEL, fakeQuantKernelConfig, registerFakeQuantKernel } from './kernels/fake-quant-kernel.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIN_RANGE, quantLevels, type QuantizerSpec } from '@qatkit/core';
+import { FAKE_QUANT_KERNEL } from '../kernels/fake-quant-kernel.js';
 
 /**
  * Straight-through fake quantization in tfjs ops. The math mirrors @qatkit/core's nudgeRange and
@@ -31,17 +32,27 @@ export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: Quantize
 
 /**
  * Fake-quantizes `x` to the grid of [nudgedMin, nudgedMax]. Gradient: straight through inside the
- * range, zero outside (the FakeQuantWithMinMaxVars gradient).
+ * range, zero outside (the FakeQuantWithMinMaxVars gradient). Uses the one-pass kernel where it is
+ * registered (cpu, wasm), tfjs ops elsewhere (webgl, tfjs-node).
  */
 export function fakeQuantRange(x: tf.Tensor, n: NudgedTensors): tf.Tensor {
+  const fused = tf.getKernel(FAKE_QUANT_KERNEL, tf.getBackend()) != null;
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const input = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
-    const clipped = tf.minimum(tf.maximum(input, n.nudgedMin), n.nudgedMax);
-    const levels = tf.floor(tf.add(tf.div(tf.sub(clipped, n.nudgedMin), n.scale), 0.5));
-    const value = tf.add(tf.mul(levels, n.scale), n.nudgedMin);
+    let value: tf.Tensor;
+    let mask: tf.Tensor;
+    if (fused) {
+      const params = tf.stack([n.scale, n.nudgedMin, n.nudgedMax]);
+      [value, mask] = tf.engine().runKernel(FAKE_QUANT_KERNEL, { x: input, params }, {}) as tf.Tensor[] as [tf.Tensor, tf.Tensor];
+    } else {
+      const clipped = tf.minimum(tf.maximum(input, n.nudgedMin), n.nudgedMax);
+      const levels = tf.floor(tf.add(tf.div(tf.sub(clipped, n.nudgedMin), n.scale), 0.5));
+      value = tf.add(tf.mul(levels, n.scale), n.nudgedMin);
+      mask = tf.cast(tf.equal(clipped, input), 'float32');
+    }
     // 1 where the input was inside the range; saved because forward tensors are freed before backprop.
-    save([tf.cast(tf.equal(clipped, input), 'float32')]);
+    save([mask]);
     return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
   });
   return f(x) as tf.Tensor;
