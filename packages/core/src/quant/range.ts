@@ -61,7 +61,7 @@ function assertFinite(min: number, max: number, what: string): void {
  */
 export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what = 'tensor'): NudgedRange {
   assertFinite(min, max, what);
-  let lo = Math.min(min, 0);
+  const lo = Math.min(min, 0);
   let hi = Math.max(max, 0);
   const { qmin, qmax } = quantLevels(spec);
   if (spec.symmetric) {

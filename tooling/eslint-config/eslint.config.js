@@ -1,0 +1,3 @@
+import { qatkit } from './src/index.js';
+
+export default qatkit(import.meta.url);

@@ -1,0 +1,107 @@
+// The architecture of the workspace as data (style.md §8.1): which role a package plays and
+// what each role may import. Used by the `qatkit/import-boundaries` lint rule and by the
+// manifest checks in tests/workspace, so the two cannot drift apart.
+
+export const SCOPE = '@qatkit/';
+
+/**
+ * @typedef {'core' | 'plugin' | 'tfjs' | 'runner' | 'app' | 'tooling'} Role
+ *   core    @qatkit/core: contracts and math, imports nothing.
+ *   plugin  registry, scheme-*, exporter-*, target-*: portable libraries on top of core.
+ *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
+ *   runner  @qatkit/litert-runner: runs .tflite in Node (test and CLI helper).
+ *   app     apps/cli, tests/e2e: wire everything together.
+ *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
+ * @typedef {'src' | 'dev'} Context
+ *   src  code that ships in dist; dev  tests, test-utils, benches, scripts, config files.
+ */
+
+/** @type {readonly Role[]} */
+export const ROLES = ['core', 'plugin', 'tfjs', 'runner', 'app', 'tooling'];
+
+const PLUGIN_NAME = /^@qatkit\/(registry|(scheme|exporter|target)-[a-z0-9-]+)$/;
+const SCHEME_NAME = /^@qatkit\/scheme-[a-z0-9-]+$/;
+
+/** @type {Readonly<Record<string, Role>>} */
+const FIXED_ROLES = {
+  '@qatkit/core': 'core',
+  '@qatkit/tfjs': 'tfjs',
+  '@qatkit/litert-runner': 'runner',
+  '@qatkit/cli': 'app',
+  '@qatkit/e2e': 'app',
+  '@qatkit/tsconfig': 'tooling',
+  '@qatkit/vitest-config': 'tooling',
+  '@qatkit/eslint-config': 'tooling',
+  '@qatkit/workspace': 'tooling',
+};
+
+/**
+ * The role of a workspace package, or `undefined` for a package nobody has placed yet
+ * (add it to FIXED_ROLES or give it a role prefix).
+ * @param {string} name package name
+ * @returns {Role | undefined}
+ */
+export function roleOf(name) {
+  if (PLUGIN_NAME.test(name)) return 'plugin';
+  return FIXED_ROLES[name];
+}
+
+/** @param {string} name */
+export const isPlugin = (name) => PLUGIN_NAME.test(name);
+
+/** @param {string} name */
+export const isScheme = (name) => SCHEME_NAME.test(name);
+
+/** @param {string} name */
+export const isTooling = (name) => roleOf(name) === 'tooling';
+
+/** @param {string} name */
+export const isTensorflow = (name) => name.startsWith('@tensorflow/');
+
+/**
+ * Where `@tensorflow/*` may appear: in which manifest fields, and in which lint context.
+ * @type {Readonly<Partial<Record<Role, { fields: readonly string[]; contexts: readonly Context[] }>>>}
+ */
+export const TENSORFLOW_ALLOWED = {
+  tfjs: { fields: ['dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
+  app: { fields: ['dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
+  runner: { fields: ['devDependencies'], contexts: ['dev'] },
+};
+
+/**
+ * Whether Node built-ins (`node:*`, `fs`, `path`, …) may be imported.
+ * @param {Role} role
+ * @param {Context} context
+ */
+export function mayUseNode(role, context) {
+  if (context === 'dev') return true;
+  return role !== 'core' && role !== 'plugin';
+}
+
+/**
+ * Which workspace (`@qatkit/*`) packages a package may import, beyond the tooling configs in dev
+ * files. `undefined` means: no extra restriction beyond being listed in package.json.
+ * @param {Role} role
+ * @param {string} name the importing package
+ * @param {Context} context
+ * @returns {{ allowed: (target: string) => boolean; why: string } | undefined}
+ */
+export function workspaceImportPolicy(role, name, context) {
+  if (role === 'core') {
+    return { allowed: () => false, why: '@qatkit/core depends on no other package' };
+  }
+  if (role === 'plugin') {
+    const schemes = isScheme(name);
+    return {
+      allowed: (target) =>
+        target === '@qatkit/core' ||
+        (schemes && target === '@qatkit/registry') ||
+        // tests may run exported models through the LiteRT runner
+        (context === 'dev' && target === '@qatkit/litert-runner'),
+      why: schemes
+        ? 'schemes import only @qatkit/core and @qatkit/registry; plugins never import each other'
+        : 'plugins import only @qatkit/core; plugins never import each other',
+    };
+  }
+  return undefined;
+}
