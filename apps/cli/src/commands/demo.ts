@@ -33,8 +33,9 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 export async function runDemo(o: DemoOptions): Promise<void> {
   const t0 = performance.now();
   const secs = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
-  const backend = await initBackend(o.backend);
+  // Data first: a bad --data fails at once, before any backend starts.
   const data = await loadFashionMnist(o.data);
+  const backend = await initBackend(o.backend);
   const trainN = Math.min(o.trainSize, data.train.count);
   const testN = Math.min(o.testSize, data.test.count);
   log(`qatkit demo: Fashion-MNIST (${data.source === 'full' ? 'full set' : 'committed subset'} from ${data.dir}), ${trainN} training / ${testN} test images, tfjs backend ${backend}`);
