@@ -5,6 +5,7 @@ import { FakeQuant } from './layers/fake-quant.js';
 import { QuantConv2D } from './layers/quant-conv2d.js';
 import { QuantDense } from './layers/quant-dense.js';
 import { registerQatLayers } from './layers/register.js';
+import { pairOf } from './layers/shapes.js';
 import { planQat, type PlanStep } from './plan.js';
 
 export interface QuantizeModelOptions {
@@ -61,14 +62,13 @@ function buildStep(step: PlanStep, scheme: QuantizeScheme): { layer: tf.layers.L
         if (config['padding'] !== 'same' && config['padding'] !== 'valid') {
           throw new QatkitError('UNSUPPORTED_LAYER', `layer "${step.layer.name}" (class Conv2D) uses padding "${String(config['padding'])}"; only same and valid map to TFLite`);
         }
-        const pair = (v: unknown) => (Array.isArray(v) ? [v[0], v[1]] : [v, v]) as [number, number];
         return {
           layer: new QuantConv2D({
             ...common,
             filters: config['filters'] as number,
-            kernelSize: pair(config['kernelSize']),
-            strides: pair(config['strides']),
-            dilationRate: pair(config['dilationRate']),
+            kernelSize: pairOf(config['kernelSize']),
+            strides: pairOf(config['strides']),
+            dilationRate: pairOf(config['dilationRate']),
             padding: config['padding'],
           }),
           weightsFrom: step.layer,

@@ -13,6 +13,7 @@ import { describeLayer } from './describe.js';
 import { FakeQuant } from './layers/fake-quant.js';
 import { QuantConv2D } from './layers/quant-conv2d.js';
 import { QuantDense } from './layers/quant-dense.js';
+import { firstShape, pairOf } from './layers/shapes.js';
 import { addConv2D, addFullyConnected, type Current } from './to-graph-weighted.js';
 
 export interface ToGraphOptions {
@@ -35,8 +36,7 @@ export function fakeQuantParams(layer: FakeQuant): Quantization {
 }
 
 function staticShape(shape: tf.Shape | tf.Shape[], batch: number, layer: string): number[] {
-  const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
-  return s.map((d, i) => {
+  return firstShape(shape).map((d, i) => {
     if (i === 0) return batch;
     if (d == null) throw new QatkitError('INVALID_SHAPE', `layer "${layer}" has an unknown dimension ${i}; give the model a fully defined input shape`);
     return d;
@@ -91,11 +91,10 @@ export function toGraph(qatModel: tf.LayersModel, options: ToGraphOptions = {}):
         const out = b.addTensor({ name: layer.name, shape: outShape, dtype: 'int8', quantization: cur.quant });
         if (spec.op === 'Reshape') b.addOp('Reshape', layer.name, [cur.tensor], [out], { shape: outShape });
         else {
-          const pair = (v: unknown) => (Array.isArray(v) ? [v[0], v[1]] : [v, v]) as [number, number];
-          const poolSize = pair(config['poolSize']);
+          const poolSize = pairOf(config['poolSize']);
           b.addOp('MaxPool2D', layer.name, [cur.tensor], [out], {
             poolSize,
-            strides: config['strides'] == null ? poolSize : pair(config['strides']),
+            strides: config['strides'] == null ? poolSize : pairOf(config['strides']),
             padding: config['padding'] === 'same' ? 'same' : 'valid',
             activation: 'none',
           });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { QuantizerSpec } from '@qatkit/core';
 import { fakeQuantWeights } from './fake-quant-ops.js';
+import { firstShape } from './shapes.js';
 
 export type QatActivation = 'linear' | 'relu' | 'relu6';
 
@@ -39,7 +40,7 @@ export class QuantConv2D extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = firstShape(inputShape);
     const inChannels = shape[shape.length - 1]!;
     const [kh, kw] = this.args.kernelSize;
     this.kernel = this.addWeight('kernel', [kh, kw, inChannels, this.args.filters], 'float32', tf.initializers.glorotUniform({}));
@@ -48,7 +49,7 @@ export class QuantConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = firstShape(inputShape);
     const { kernelSize, strides, dilationRate, padding, filters } = this.args;
     return [
       s[0]!,

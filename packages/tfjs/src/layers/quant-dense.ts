@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { QuantizerSpec } from '@qatkit/core';
 import { fakeQuantWeights } from './fake-quant-ops.js';
+import { firstShape } from './shapes.js';
 import type { QatActivation } from './quant-conv2d.js';
 
 export interface QuantDenseArgs {
@@ -27,14 +28,14 @@ export class QuantDense extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = firstShape(inputShape);
     this.kernel = this.addWeight('kernel', [shape[shape.length - 1]!, this.args.units], 'float32', tf.initializers.glorotUniform({}));
     if (this.args.useBias) this.bias = this.addWeight('bias', [this.args.units], 'float32', tf.initializers.zeros());
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const s = firstShape(inputShape);
     return [...s.slice(0, -1), this.args.units];
   }
 
