@@ -20,6 +20,7 @@ let floatBytes: number;
 let labels: Uint8Array;
 let test: Awaited<ReturnType<typeof loadFashionMnist>>['test'];
 let rt: LiteRt;
+const deployedBy = new Map<string, { classes: Int32Array; outputs: Float32Array }>();
 
 beforeAll(async () => {
   expect(await initBackend('wasm')).toBe('wasm');
@@ -41,9 +42,10 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('QAT model → int8 TFLite → LiteRT', () => {
-  it.each(['float32', 'uint8'] as const)('%s-I/O export loads in LiteRT and agrees with the QAT model', async (io) => {
+  it.each(['float32', 'uint8', 'int8'] as const)('%s-I/O export loads in LiteRT and agrees with the QAT model', async (io) => {
     const bytes = exportTflite(graph, { io });
     const deployed = await runTflite(rt, bytes, graph, io, test, TEST);
+    deployedBy.set(io, deployed);
     const step = graph.tensors[graph.outputs[0]!]!.quantization!.scale[0]!;
     const a = agreement(deployed, qatPred.classes, qatPred.logits, step);
     console.log(`${io}: argmax agreement ${a.argmax}, within one step ${a.withinOneStep}, max ${a.maxSteps.toFixed(2)} steps`);
@@ -52,6 +54,14 @@ describe('QAT model → int8 TFLite → LiteRT', () => {
     // Deployed accuracy tracks float accuracy (the demo measures the 1-point bar on the full test set).
     expect(accuracy(deployed.classes, labels)).toBeGreaterThan(floatAcc - 0.02);
     expect(floatAcc).toBeGreaterThan(0.7);
+  });
+
+  it('gives the same outputs and classes whatever the I/O type (the int8 core is the same)', () => {
+    const [a, b, c] = ['float32', 'uint8', 'int8'].map((io) => deployedBy.get(io)!);
+    expect(Array.from(b!.outputs)).toEqual(Array.from(a!.outputs));
+    expect(Array.from(c!.outputs)).toEqual(Array.from(a!.outputs));
+    expect(Array.from(b!.classes)).toEqual(Array.from(a!.classes));
+    expect(Array.from(c!.classes)).toEqual(Array.from(a!.classes));
   });
 
   it('writes a full-integer model: int8 weights and activations, int32 biases, per-channel convs', () => {

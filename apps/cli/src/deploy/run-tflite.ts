@@ -36,9 +36,9 @@ export async function runTflite(rt: LiteRt, bytes: Uint8Array, graph: Graph, io:
       let best = 0;
       for (let c = 0; c < classesN; c++) {
         const raw = out!.data[c]!;
-        const v = io === 'float32' ? raw : (raw - zp) * scale[0]!;
-        outputs[i * classesN + c] = v;
-        if (v > outputs[i * classesN + best]!) best = c;
+        outputs[i * classesN + c] = io === 'float32' ? raw : (raw - zp) * scale[0]!;
+        // Compare stored (float32) values: exact ties must resolve like tfjs's argMax (first index).
+        if (outputs[i * classesN + c]! > outputs[i * classesN + best]!) best = c;
       }
       classes[i] = best;
       if (i % 500 === 499 || i === n - 1) progress.update(i + 1, n);
