@@ -23,6 +23,9 @@ export async function runTflite(rt: LiteRt, bytes: Uint8Array, graph: Graph, io:
   const classesN = outTensor.shape[outTensor.shape.length - 1]!;
   const { scale, zeroPoint } = outTensor.quantization!;
   const zp = zeroPoint[0]! + (io === 'uint8' ? 128 : 0);
+  // The file stores the scale as float32; dequantizing with that value reproduces LiteRT's own
+  // DEQUANTIZE bit for bit (integer × float32 is exact in float64, then rounds once).
+  const fileScale = Math.fround(scale[0]!);
   const n = Math.min(count, split.count);
   const outputs = new Float32Array(n * classesN);
   const classes = new Int32Array(n);
@@ -36,7 +39,7 @@ export async function runTflite(rt: LiteRt, bytes: Uint8Array, graph: Graph, io:
       let best = 0;
       for (let c = 0; c < classesN; c++) {
         const raw = out!.data[c]!;
-        outputs[i * classesN + c] = io === 'float32' ? raw : (raw - zp) * scale[0]!;
+        outputs[i * classesN + c] = io === 'float32' ? raw : (raw - zp) * fileScale;
         // Compare stored (float32) values: exact ties must resolve like tfjs's argMax (first index).
         if (outputs[i * classesN + c]! > outputs[i * classesN + best]!) best = c;
       }
