@@ -182,3 +182,17 @@ export function smallCnn(seed = 1): Net {
     { kind: 'softmax' },
   ], seed);
 }
+
+/** A net that uses every IR op kind the exporter supports (beyond the I/O ops). */
+export function allOpsNet(seed = 1): Net {
+  return buildNet('all_ops', [1, 9, 9, 2], [
+    { kind: 'conv', filters: 3, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu6' },
+    { kind: 'depthwise', multiplier: 2, kernel: [3, 3], padding: 'valid', activation: 'relu' },
+    { kind: 'relu6' },
+    { kind: 'avgpool', size: [2, 2], strides: [1, 1] },
+    { kind: 'relu' },
+    { kind: 'flatten' },
+    { kind: 'dense', units: 5, perChannel: true },
+    { kind: 'softmax' },
+  ], seed);
+}

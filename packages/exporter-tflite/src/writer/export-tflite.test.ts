@@ -3,7 +3,7 @@ import { ByteBuffer } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { Model } from '../generated/tflite/model.js';
 import { readTflite } from '../reader/read-tflite.js';
-import { buildNet, smallCnn } from '../test-utils/build-net.js';
+import { allOpsNet, smallCnn } from '../test-utils/build-net.js';
 import { exportTflite, tfliteExporter } from './export-tflite.js';
 
 /** Byte offset of each buffer's data within the file, found through the generated reader. */
@@ -130,16 +130,7 @@ describe('exportTflite: small CNN', () => {
   });
 
   it('covers every IR op kind', () => {
-    const { graph: all } = buildNet('all_ops', [1, 9, 9, 2], [
-      { kind: 'conv', filters: 3, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu6' },
-      { kind: 'depthwise', multiplier: 2, kernel: [3, 3], padding: 'valid', activation: 'relu' },
-      { kind: 'relu6' },
-      { kind: 'avgpool', size: [2, 2], strides: [1, 1] },
-      { kind: 'relu' },
-      { kind: 'flatten' },
-      { kind: 'dense', units: 5, perChannel: true },
-      { kind: 'softmax' },
-    ]);
+    const { graph: all } = allOpsNet();
     const sg = readTflite(exportTflite(all)).subgraphs[0]!;
     expect(sg.operators.map((o) => o.opcode)).toEqual([
       'QUANTIZE', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'RELU6', 'AVERAGE_POOL_2D', 'RELU', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX', 'DEQUANTIZE',

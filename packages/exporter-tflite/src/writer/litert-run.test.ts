@@ -1,7 +1,7 @@
 import { dequantize, quantize, type Graph, type Quantization } from '@qatkit/core';
 import { loadLiteRt, type LiteRt, type RunnerTensor } from '@qatkit/litert-runner';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildNet, smallCnn, type Net } from '../test-utils/build-net.js';
+import { allOpsNet, buildNet, smallCnn, type Net } from '../test-utils/build-net.js';
 import { runReference } from '../test-utils/reference.js';
 import { exportTflite } from './export-tflite.js';
 
@@ -60,17 +60,7 @@ async function expectAgreement(net: Net, io: 'float32' | 'uint8' | 'int8', steps
   return worst;
 }
 
-const allOps = (): Net =>
-  buildNet('all_ops', [1, 9, 9, 2], [
-    { kind: 'conv', filters: 3, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu6' },
-    { kind: 'depthwise', multiplier: 2, kernel: [3, 3], padding: 'valid', activation: 'relu' },
-    { kind: 'relu6' },
-    { kind: 'avgpool', size: [2, 2], strides: [1, 1] },
-    { kind: 'relu' },
-    { kind: 'flatten' },
-    { kind: 'dense', units: 5, perChannel: true },
-    { kind: 'softmax' },
-  ], 3);
+const allOps = (): Net => allOpsNet(3);
 
 const logits = (): Net =>
   buildNet('logits', [1, 12, 12, 1], [
