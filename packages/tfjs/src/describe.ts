@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { QatkitError, type LayerDescriptor } from '@qatkit/core';
+import { firstShape } from './layers/shapes.js';
 
 /**
  * The registry's view of a layer. An `axis` that points at the last dimension is written as -1,
@@ -15,13 +16,8 @@ export function describeLayer(layer: tf.layers.Layer): LayerDescriptor {
 }
 
 function inputRank(layer: tf.layers.Layer): number | undefined {
-  try {
-    const shapes = layer.inboundNodes[0]?.inputShapes as tf.Shape | tf.Shape[] | undefined;
-    if (!shapes) return undefined;
-    return Array.isArray(shapes[0]) ? (shapes[0] as tf.Shape).length : (shapes as tf.Shape).length;
-  } catch {
-    return undefined;
-  }
+  const shapes = layer.inboundNodes[0]?.inputShapes as tf.Shape | tf.Shape[] | undefined;
+  return shapes ? firstShape(shapes).length : undefined;
 }
 
 /**
