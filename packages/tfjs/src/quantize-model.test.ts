@@ -105,6 +105,16 @@ describe('quantizeModel', () => {
     expect(String(thrown(() => toGraph(quantizeModel(smallCnn()))))).toMatch(/has no range yet/);
   });
 
+  it('accepts a standalone Softmax layer (tfjs writes axis 1 for the last axis of rank-2 input)', () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 3, name: 'd' }), tf.layers.softmax({ name: 'sm' })] });
+    expect(m.layers[1]!.getConfig()['axis']).toBe(1);
+    const qat = quantizeModel(m, { inputRange: [-1, 1] });
+    calibrate(qat, [tf.randomUniform([4, 5], -1, 1)]);
+    const g = toGraph(qat);
+    expect(g.ops.map((o) => o.kind)).toEqual(['FullyConnected', 'Softmax']);
+    expect(g.tensors['sm']!.quantization).toMatchObject({ scale: [1 / 256], zeroPoint: [-128] });
+  });
+
   it('uses per-tensor conv weights when the scheme says so', () => {
     const qat = quantizeModel(smallCnn(), { scheme: default8bit({ perAxis: false }), inputRange: [0, 1] });
     calibrate(qat, [tf.randomUniform([4, 8, 8, 1])]);
