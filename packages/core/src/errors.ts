@@ -1,6 +1,7 @@
 /** Codes let callers (and the CLI) react to a class of failure without parsing messages. */
 export type QatkitErrorCode =
   | 'UNSUPPORTED_LAYER'
+  | 'ALREADY_QUANTIZED'
   | 'UNSUPPORTED_OP'
   | 'INVALID_GRAPH'
   | 'INVALID_RANGE'

@@ -1,6 +1,8 @@
 export type { DType, TensorData, Quantization, Tensor, Padding, FusedActivation, OpAttrs, OpKind, Op, Graph } from './ir/types.js';
 export { OP_KINDS } from './ir/types.js';
-export { GraphBuilder, validateGraph, consumersOf, producerOf } from './ir/graph-builder.js';
+export { GraphBuilder, consumersOf, producerOf } from './ir/graph-builder.js';
+export { validateGraph } from './ir/validate.js';
+export { inferOutputShape, checkShapes, windowOutput } from './ir/shape-rules.js';
 export { QatkitError, isQatkitError, type QatkitErrorCode } from './errors.js';
 export {
   MIN_RANGE,
@@ -14,6 +16,7 @@ export {
   type NudgedRange,
 } from './quant/range.js';
 export { quantize, dequantize, fakeQuantize, quantizeBias, roundHalfAwayFromZero } from './quant/quantize.js';
+export { REQUANT_LIMIT, REQUANT_TARGET, BIAS_LIMIT, requantFloor, biasSafeWeightScales, maxRequantRatio } from './quant/limits.js';
 export { frexp, quantizeMultiplier, multiplyByQuantizedMultiplier, type QuantizedMultiplier } from './quant/multiplier.js';
 export type {
   LayerDescriptor,

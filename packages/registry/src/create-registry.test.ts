@@ -40,4 +40,16 @@ describe('createRegistry', () => {
     expect(msg).toMatch(/Supported layers: ReLU/);
     expect(msg).toMatch(/extendRegistry/);
   });
+
+  it('names the unsupported setting and its supported values when the class is known', () => {
+    const msg = unsupportedLayerMessage(layer('ReLU', { maxValue: 3 }), reg, 'default-8bit');
+    expect(msg).toMatch(/^Layer "relu_1" \(class ReLU\) has maxValue 3 \(supported: null, 6\), which is not supported by the default-8bit scheme\./);
+    expect(msg).not.toMatch(/Supported layers/);
+    expect(msg).toMatch(/extendRegistry/);
+    const two = createRegistry([{ layer: 'Pool', match: { size: [2], format: ['last'] }, spec: drop, source: 't' }, { layer: 'Pool', match: { size: [3], format: ['first'] }, spec: drop, source: 't' }]);
+    expect(unsupportedLayerMessage(layer('Pool', { size: 2, format: 'first' }), two)).toMatch(
+      /has the combination size 2, format "first" \(supported: Pool \(size ∈ \{2\}, format ∈ \{"last"\}\); Pool \(size ∈ \{3\}, format ∈ \{"first"\}\)\)/,
+    );
+    expect(unsupportedLayerMessage(layer('Pool', { size: 4, format: 'side' }), two)).toMatch(/has size 4 \(supported: 2, 3\), format "side" \(supported: "last", "first"\)/);
+  });
 });

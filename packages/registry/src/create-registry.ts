@@ -1,5 +1,5 @@
 import { QatkitError, type LayerDescriptor, type QuantizeRegistry, type QuantizeSpec } from '@qatkit/core';
-import { describeMatch, rowMatches, type RegistryRow } from './table.js';
+import { describeMatch, describeMismatch, rowMatches, type RegistryRow } from './table.js';
 
 /** A registry built from rows; keeps them so it can be extended and documented. */
 export interface TableRegistry extends QuantizeRegistry {
@@ -30,6 +30,7 @@ export function createRegistry(rows: readonly RegistryRow[]): TableRegistry {
     explain,
     lookup: (layer: LayerDescriptor): QuantizeSpec | undefined => explain(layer)?.spec,
     supportedLayers: () => [...new Set(frozen.map((r) => r.layer))],
+    explainMismatch: (layer: LayerDescriptor) => describeMismatch(frozen.filter((r) => r.layer === layer.className), layer),
   });
 }
 
@@ -42,12 +43,20 @@ export function extendRegistry(base: TableRegistry, rows: readonly RegistryRow[]
   return createRegistry([...rows, ...base.rows.filter((r) => !replaced.has(key(r)))]);
 }
 
-/** The error message for a layer no row covers: names it, and says how to register a rule. */
+/**
+ * The error message for a layer no row covers: names it, says which of its settings are not
+ * supported (when its class is), and how to register a rule.
+ */
 export function unsupportedLayerMessage(layer: LayerDescriptor, registry: QuantizeRegistry, schemeName?: string): string {
+  const by = schemeName ? ` by the ${schemeName} scheme` : '';
+  const how =
+    `To quantize it, add a row for "${layer.className}" with extendRegistry() from @qatkit/registry ` +
+    `and pass the resulting scheme, e.g. default8bit({ rows: [{ layer: '${layer.className}', match: { … }, spec: { … }, source: '…' }] }).`;
+  const mismatch = registry.supportedLayers().includes(layer.className) ? registry.explainMismatch?.(layer) : undefined;
+  if (mismatch) return `Layer "${layer.name}" (class ${layer.className}) has ${mismatch}, which is not supported${by}. ${how}`;
+  if (registry.supportedLayers().includes(layer.className)) {
+    return `Layer "${layer.name}" (class ${layer.className}) has settings no rule${by} covers. ${how}`;
+  }
   const known = registry.supportedLayers().join(', ');
-  return (
-    `Layer "${layer.name}" (class ${layer.className}) is not supported${schemeName ? ` by the ${schemeName} scheme` : ''}. ` +
-    `Supported layers: ${known}. To quantize it, add a row for "${layer.className}" with extendRegistry() from @qatkit/registry ` +
-    `and pass the resulting scheme, e.g. default8bit({ rows: [{ layer: '${layer.className}', spec: { … }, source: '…' }] }).`
-  );
+  return `Layer "${layer.name}" (class ${layer.className}) is not supported${by}. Supported layers: ${known}. ${how}`;
 }

@@ -1,2 +1,2 @@
 export { createRegistry, extendRegistry, unsupportedLayerMessage, type TableRegistry } from './create-registry.js';
-export { rowMatches, describeMatch, type RegistryRow, type ConfigMatch } from './table.js';
+export { rowMatches, describeMatch, describeMismatch, type RegistryRow, type ConfigMatch } from './table.js';

@@ -29,3 +29,19 @@ export function describeMatch(row: RegistryRow): string {
   const parts = Object.entries(row.match ?? {}).map(([k, vs]) => `${k} ∈ {${vs.map((v) => JSON.stringify(v ?? null)).join(', ')}}`);
   return parts.length ? `${row.layer} (${parts.join(', ')})` : row.layer;
 }
+
+const show = (v: unknown) => JSON.stringify(v ?? null);
+
+/**
+ * Why no row of `rows` (all for the layer's class) matches it: each config key whose value no
+ * row allows, with the values rows do allow; or, when every value is allowed by some row but no
+ * row takes them together, the combination.
+ */
+export function describeMismatch(rows: readonly RegistryRow[], layer: LayerDescriptor): string | undefined {
+  if (rows.length === 0 || rows.some((r) => rowMatches(r, layer))) return undefined;
+  const allowed = new Map<string, unknown[]>();
+  for (const row of rows) for (const [k, vs] of Object.entries(row.match ?? {})) allowed.set(k, [...(allowed.get(k) ?? []), ...vs]);
+  const bad = [...allowed].filter(([k, vs]) => !vs.some((v) => sameValue(v, layer.config[k])));
+  if (bad.length === 0) return `the combination ${[...allowed.keys()].map((k) => `${k} ${show(layer.config[k])}`).join(', ')} (supported: ${rows.map(describeMatch).join('; ')})`;
+  return bad.map(([k, vs]) => `${k} ${show(layer.config[k])} (supported: ${[...new Set(vs.map(show))].join(', ')})`).join(', ');
+}

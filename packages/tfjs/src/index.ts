@@ -6,7 +6,7 @@ export { FakeQuant, type FakeQuantArgs, type RangeMode } from './layers/fake-qua
 export { QuantConv2D, type QuantConv2DArgs, type QatActivation } from './layers/quant-conv2d.js';
 export { QuantDense, type QuantDenseArgs } from './layers/quant-dense.js';
 export { registerQatLayers, QAT_LAYER_CLASSES } from './layers/register.js';
-export { fakeQuantRange, fakeQuantFixed, fakeQuantWeights, nudgeRangeTensors } from './layers/fake-quant-ops.js';
+export { fakeQuantRange, fakeQuantFixed, fakeQuantWeights, weightScales, nudgeRangeTensors } from './layers/fake-quant-ops.js';
 export { initBackend, type BackendChoice } from './backend.js';
 export {
   registerTrainingKernels,

@@ -90,6 +90,25 @@ describe('quantizeModel', () => {
     expect(String(err)).toMatch(/extendRegistry/);
   });
 
+  it('names the unsupported setting of a supported class, with the supported values', () => {
+    const relu3 = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'd' }), tf.layers.reLU({ maxValue: 3, name: 'r3' })] });
+    expect(String(thrown(() => quantizeModel(relu3)))).toMatch(/Layer "r3" \(class ReLU\) has maxValue 3 \(supported: null, 6\), which is not supported by the default-8bit scheme/);
+    const sm = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 1, name: 'c' }), tf.layers.softmax({ axis: 1, name: 'sm1' })] });
+    expect(String(thrown(() => quantizeModel(sm)))).toMatch(/Layer "sm1" \(class Softmax\) has axis 1 \(supported: -1\), which is not supported/);
+    const cf = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [1, 4, 4], filters: 2, kernelSize: 1, dataFormat: 'channelsFirst', name: 'cf' })] });
+    const e = thrown(() => quantizeModel(cf));
+    expect(isQatkitError(e, 'UNSUPPORTED_LAYER')).toBe(true);
+    expect(String(e)).toMatch(/Layer "cf" \(class Conv2D\) has dataFormat "channelsFirst" \(supported: "channelsLast"\)/);
+    expect(String(e)).not.toMatch(/Supported layers/);
+  });
+
+  it('says a QAT model is already quantized instead of asking for a registry row', () => {
+    const qat = quantizeModel(smallCnn());
+    const e = thrown(() => quantizeModel(qat));
+    expect(isQatkitError(e, 'ALREADY_QUANTIZED')).toBe(true);
+    expect(String(e)).toMatch(/model "quant_small" is already quantized \(its layer "input_quant" is a QatkitFakeQuant\)/);
+  });
+
   it('refuses activations it cannot quantize, and branching models', () => {
     const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: 'tanh', name: 'th' })] });
     expect(String(thrown(() => quantizeModel(tanh)))).toMatch(/"th" \(class Dense\) uses activation "tanh"/);

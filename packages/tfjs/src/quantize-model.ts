@@ -4,7 +4,7 @@ import { default8bit } from '@qatkit/scheme-8bit';
 import { FakeQuant } from './layers/fake-quant.js';
 import { QuantConv2D } from './layers/quant-conv2d.js';
 import { QuantDense } from './layers/quant-dense.js';
-import { registerQatLayers } from './layers/register.js';
+import { QAT_LAYER_CLASSES, registerQatLayers } from './layers/register.js';
 import { pairOf } from './layers/shapes.js';
 import { planQat, type PlanStep } from './plan.js';
 
@@ -86,6 +86,13 @@ function buildStep(step: PlanStep, scheme: QuantizeScheme): { layer: tf.layers.L
  */
 export function quantizeModel(model: tf.LayersModel, options: QuantizeModelOptions = {}): tf.LayersModel {
   registerQatLayers();
+  const qatLayer = model.layers.find((l) => QAT_LAYER_CLASSES.some((cls) => l.getClassName() === cls.className));
+  if (qatLayer) {
+    throw new QatkitError(
+      'ALREADY_QUANTIZED',
+      `model "${model.name}" is already quantized (its layer "${qatLayer.name}" is a ${qatLayer.getClassName()}): train it with fit(), or convert it with toGraph(); quantizeModel() takes the float model`,
+    );
+  }
   const scheme = options.scheme ?? default8bit();
   const range = options.inputRange;
   if (range && !(Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] < range[1])) {

@@ -1,4 +1,4 @@
-import { QatkitError, quantize, quantizeBias, weightQuantization, type GraphBuilder, type Quantization } from '@qatkit/core';
+import { QatkitError, REQUANT_LIMIT, biasSafeWeightScales, maxRequantRatio, quantize, quantizeBias, weightQuantization, type GraphBuilder, type Quantization } from '@qatkit/core';
 import type { QuantConv2D } from './layers/quant-conv2d.js';
 import type { QuantDense } from './layers/quant-dense.js';
 
@@ -48,12 +48,25 @@ function addWeighted(b: GraphBuilder, name: string, irShape: number[], rowsOut: 
   const outC = irShape[0]!;
   const rest = rowsOut.length / outC;
   checkFinite(rowsOut, `kernel of layer "${layer.args.sourceName}"`);
-  const maxes = absMax(rowsOut, outC, rest, perAxis);
-  const wq = weightQuantization(maxes.map((m) => -m), maxes, layer.args.weightQuantizer, perAxis ? 0 : undefined, `${layer.args.sourceName}/kernel`);
-  const w = b.addTensor({ name: `${name}/weights`, shape: irShape, dtype: 'int8', data: quantize(rowsOut, irShape, wq) as Int8Array, quantization: wq });
   const biasValues = layer.bias ? (layer.bias.read().dataSync() as Float32Array) : new Float32Array(outC);
   checkFinite(biasValues, `bias of layer "${layer.args.sourceName}"`);
-  const bq = quantizeBias(biasValues, cur.quant.scale[0]!, wq.scale);
+  const inputScale = cur.quant.scale[0]!;
+  const maxes = absMax(rowsOut, outC, rest, perAxis);
+  // The same scales the QAT layer trained with: widened where the bias would not fit int32.
+  const plain = weightQuantization(maxes.map((m) => -m), maxes, layer.args.weightQuantizer, perAxis ? 0 : undefined, `${layer.args.sourceName}/kernel`);
+  const minScales = biasSafeWeightScales(plain.scale, biasValues, inputScale);
+  const wq = weightQuantization(maxes.map((m) => -m), maxes, layer.args.weightQuantizer, perAxis ? 0 : undefined, `${layer.args.sourceName}/kernel`, minScales);
+  const w = b.addTensor({ name: `${name}/weights`, shape: irShape, dtype: 'int8', data: quantize(rowsOut, irShape, wq) as Int8Array, quantization: wq });
+  const ratio = maxRequantRatio(inputScale, wq.scale, out.quant.scale[0]!);
+  if (!(ratio < REQUANT_LIMIT)) {
+    // The output's scale floor was set for the weights of the last training step; these differ a lot.
+    throw new QatkitError(
+      'INVALID_RANGE',
+      `layer "${layer.args.sourceName}": its output range was last updated for other weights (requantization ratio now ${ratio.toPrecision(4)} ≥ ${REQUANT_LIMIT}, ` +
+        'which XNNPACK refuses); the last training step moved the weights far (diverging training?). Run calibrate(qatModel, batches) to refresh the ranges before toGraph()',
+    );
+  }
+  const bq = quantizeBias(biasValues, inputScale, wq.scale);
   const bias = b.addTensor({ name: `${name}/bias`, shape: [outC], dtype: 'int32', data: bq.data, quantization: bq.quantization });
   const y = b.addTensor({ name, shape: out.shape, dtype: 'int8', quantization: out.quant });
   return { w, bias, y };

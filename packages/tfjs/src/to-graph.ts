@@ -28,11 +28,11 @@ export interface ToGraphOptions {
 export function fakeQuantParams(layer: FakeQuant): Quantization {
   const { mode, quantizer, fixedScale, fixedZeroPoint } = layer.args;
   if (mode === 'fixed' && fixedScale !== undefined) return fixedQuantization(fixedScale, fixedZeroPoint ?? 0, quantizer);
-  const { min, max, count } = layer.range();
+  const { min, max, count, minScale } = layer.range();
   if (count === 0) {
     throw new QatkitError('INVALID_RANGE', `fake-quant layer "${layer.name}" has no range yet: train the QAT model with fit() or call calibrate() before toGraph()`);
   }
-  return activationQuantization(min, max, quantizer, layer.name);
+  return activationQuantization(min, max, quantizer, layer.name, minScale);
 }
 
 function staticShape(shape: tf.Shape | tf.Shape[], batch: number, layer: string): number[] {

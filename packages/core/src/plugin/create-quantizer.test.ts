@@ -4,7 +4,13 @@ import type { QuantizeScheme } from './scheme.js';
 import type { Exporter } from './exporter.js';
 import type { Graph } from '../ir/types.js';
 
-const graph: Graph = { name: 'empty', tensors: { x: { name: 'x', shape: [1], dtype: 'int8' } }, ops: [], inputs: ['x'], outputs: ['x'] };
+const graph: Graph = {
+  name: 'empty',
+  tensors: { x: { name: 'x', shape: [1], dtype: 'float32' }, y: { name: 'y', shape: [1], dtype: 'float32' } },
+  ops: [{ kind: 'Relu', name: 'relu', inputs: ['x'], outputs: ['y'], attrs: {} }],
+  inputs: ['x'],
+  outputs: ['y'],
+};
 const scheme: QuantizeScheme = {
   name: 'test',
   registry: { lookup: () => undefined, supportedLayers: () => [] },
@@ -28,6 +34,6 @@ describe('createQuantizer', () => {
   });
   it('runs every target check', () => {
     const qz = createQuantizer({ scheme, targets: [{ name: 't', check: (g) => ({ target: 't', ops: g.ops.map(() => ({ op: '', kind: '', placement: 'cpu', reasons: [] })) }) }] });
-    expect(qz.check(graph)).toEqual([{ target: 't', ops: [] }]);
+    expect(qz.check(graph)).toEqual([{ target: 't', ops: [{ op: '', kind: '', placement: 'cpu', reasons: [] }] }]);
   });
 });

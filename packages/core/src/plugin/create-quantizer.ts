@@ -1,5 +1,5 @@
 import { QatkitError } from '../errors.js';
-import { validateGraph } from '../ir/graph-builder.js';
+import { validateGraph } from '../ir/validate.js';
 import type { Graph } from '../ir/types.js';
 import type { ExportOptions, Exporter } from './exporter.js';
 import type { QuantizeScheme } from './scheme.js';

@@ -65,4 +65,9 @@ export interface QuantizeRegistry {
   lookup(layer: LayerDescriptor): QuantizeSpec | undefined;
   /** Class names this registry knows, for error messages and docs. */
   supportedLayers(): readonly string[];
+  /**
+   * For a layer whose class is known but whose settings no rule covers: those settings and the
+   * supported values, e.g. `maxValue 3 (supported: null, 6)`. Optional; used in error messages.
+   */
+  explainMismatch?(layer: LayerDescriptor): string | undefined;
 }

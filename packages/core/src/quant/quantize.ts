@@ -1,5 +1,6 @@
 import { QatkitError } from '../errors.js';
 import type { Quantization } from '../ir/types.js';
+import { BIAS_LIMIT } from './limits.js';
 import { quantLevels } from './range.js';
 
 /** TFLite rounds half away from zero (std::round), which is what Math.round is not for negatives. */
@@ -73,7 +74,16 @@ export function quantizeBias(bias: ArrayLike<number>, inputScale: number, weight
   const data = new Int32Array(bias.length);
   for (let i = 0; i < bias.length; i++) {
     const s = scales[weightScales.length === 1 ? 0 : i]!;
-    data[i] = clamp(roundHalfAwayFromZero(bias[i]! / s), -2147483648, 2147483647);
+    const q = roundHalfAwayFromZero(bias[i]! / s);
+    // A clamped bias would silently shift the channel's output: widen the weight scale instead.
+    if (!(Math.abs(q) <= BIAS_LIMIT)) {
+      throw new QatkitError(
+        'INVALID_RANGE',
+        `bias ${bias[i]} of channel ${i} needs ${q} steps of ${s} (input scale × weight scale), beyond the int32 bias limit ±${BIAS_LIMIT}; ` +
+          'widen the weight scale with biasSafeWeightScales() first',
+      );
+    }
+    data[i] = q;
   }
   return {
     data,

@@ -44,6 +44,9 @@ export interface NudgedRange {
   readonly max: number;
 }
 
+/** float32's largest finite value: scales are stored as float32 in every format. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 function assertFinite(min: number, max: number, what: string): void {
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
     throw new QatkitError(
@@ -54,12 +57,20 @@ function assertFinite(min: number, max: number, what: string): void {
   if (min > max) throw new QatkitError('INVALID_RANGE', `${what}: range min ${min} is above max ${max}`);
 }
 
+function assertScale(scale: number, min: number, max: number, what: string): void {
+  if (!(scale <= FLOAT32_MAX)) {
+    throw new QatkitError('INVALID_RANGE', `${what}: range [${min}, ${max}] is too wide for a float32 scale; the model's values overflow (check the learning rate and the input data)`);
+  }
+}
+
 /**
  * Quantization parameters for a real range, nudged so that 0.0 is exactly representable
  * (the same nudging as TensorFlow's FakeQuantWithMinMaxVars). The range is first widened to
- * include 0; symmetric specs use [-absmax, absmax].
+ * include 0; symmetric specs use [-absmax, absmax]. `minScale` raises the scale where the range
+ * alone would give a smaller one (see limits.ts: the floors that keep the integer model valid);
+ * the range then grows upward from its minimum.
  */
-export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what = 'tensor'): NudgedRange {
+export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what = 'tensor', minScale = 0): NudgedRange {
   assertFinite(min, max, what);
   const lo = Math.min(min, 0);
   let hi = Math.max(max, 0);
@@ -68,19 +79,21 @@ export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what =
     const absMax = Math.max(-lo, hi, MIN_RANGE);
     // Symmetric: zero point is the middle level; for narrow ranges the levels are ±(qmax).
     const half = spec.signed ? 0 : 2 ** (spec.bits - 1);
-    const scale = absMax / (qmax - half);
+    const scale = Math.max(absMax / (qmax - half), minScale);
+    assertScale(scale, min, max, what);
     return { scale, zeroPoint: half, min: (qmin - half) * scale, max: (qmax - half) * scale };
   }
   if (hi - lo < MIN_RANGE) hi = lo + MIN_RANGE;
-  const scale = (hi - lo) / (qmax - qmin);
+  const scale = Math.max((hi - lo) / (qmax - qmin), minScale);
+  assertScale(scale, min, max, what);
   const zpFromMin = qmin - lo / scale;
   const zeroPoint = zpFromMin <= qmin ? qmin : zpFromMin >= qmax ? qmax : Math.round(zpFromMin);
   return { scale, zeroPoint, min: (qmin - zeroPoint) * scale, max: (qmax - zeroPoint) * scale };
 }
 
 /** Per-tensor quantization parameters for an activation range. */
-export function activationQuantization(min: number, max: number, spec: QuantizerSpec, what?: string): Quantization {
-  const r = nudgeRange(min, max, spec, what);
+export function activationQuantization(min: number, max: number, spec: QuantizerSpec, what?: string, minScale?: number): Quantization {
+  const r = nudgeRange(min, max, spec, what, minScale);
   return {
     scale: [r.scale],
     zeroPoint: [r.zeroPoint],
@@ -92,15 +105,19 @@ export function activationQuantization(min: number, max: number, spec: Quantizer
   };
 }
 
-/** Per-axis (or per-tensor when `axis` is undefined) symmetric parameters for a weight tensor. */
+/**
+ * Per-axis (or per-tensor when `axis` is undefined) symmetric parameters for a weight tensor;
+ * `minScales` (one per slice) come from `biasSafeWeightScales`.
+ */
 export function weightQuantization(
   mins: readonly number[],
   maxs: readonly number[],
   spec: QuantizerSpec,
   axis: number | undefined,
   what?: string,
+  minScales?: readonly number[],
 ): Quantization {
-  const ranges = mins.map((mn, i) => nudgeRange(mn, maxs[i]!, spec, what));
+  const ranges = mins.map((mn, i) => nudgeRange(mn, maxs[i]!, spec, what, minScales?.[i]));
   return {
     scale: ranges.map((r) => r.scale),
     zeroPoint: ranges.map((r) => r.zeroPoint),

@@ -74,6 +74,23 @@ describe('readTflite on real converter output', () => {
 describe('readTflite on malformed input', () => {
   const real = readModel('hello_world_int8.tflite');
 
+  it('reads a model held in a Node Buffer at any byte offset', () => {
+    const expected = readTflite(real);
+    for (let offset = 0; offset < 9; offset++) {
+      // A slice of a larger Buffer: same memory, offset not a multiple of 4 or 8.
+      const big = Buffer.alloc(real.length + 16);
+      big.set(real, offset);
+      const view = big.subarray(offset, offset + real.length);
+      expect(view.byteOffset % 8).toBe(offset % 8);
+      expect(readTflite(view)).toEqual(expected);
+    }
+  });
+
+  it('rejects a value that is not bytes', () => {
+    expectMalformed('model.tflite' as unknown as Uint8Array);
+    expectMalformed(null as unknown as Uint8Array);
+  });
+
   it('rejects empty and tiny input', () => {
     expectMalformed(new Uint8Array(0));
     expectMalformed(new Uint8Array([1, 2, 3]));

@@ -136,9 +136,13 @@ function readSubgraph(sg: SubGraph, model: Model, budget: { left: number }): Tfl
  * QatkitError('MALFORMED_MODEL'); nothing is read before the structure is verified.
  */
 export function readTflite(bytes: Uint8Array): TfliteSummary {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new QatkitError('MALFORMED_MODEL', `readTflite expects the file's bytes as a Uint8Array (or a Node Buffer), got ${bytes === null ? 'null' : typeof bytes}`);
+  }
   verifyModel(bytes);
-  // Typed-array views over vectors need the file itself to start 8-byte aligned.
-  if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
+  // Typed-array views over vectors need the file itself to start 8-byte aligned. A fresh copy:
+  // Node's Buffer#slice would return a view at the same (unaligned) offset.
+  if (bytes.byteOffset % 8 !== 0) bytes = new Uint8Array(bytes);
   try {
     return summarise(bytes);
   } catch (error) {

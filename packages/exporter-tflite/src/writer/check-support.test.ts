@@ -54,8 +54,10 @@ describe('exportTflite refuses what TFLite cannot run', () => {
     const asym = withTensor(base, 'conv_0/weights', (t) => ({ ...t, quantization: { ...t.quantization!, zeroPoint: [0, 1, 0, 0] } }));
     expect(exportError(asym).message).toMatch(/must be symmetric/);
     const { graph: dw } = buildNet('dw', [1, 4, 4, 4], [{ kind: 'depthwise', multiplier: 1, kernel: [3, 3] }]);
-    const wrongAxis = withTensor(dw, 'depthwise_0/weights', (t) => ({ ...t, shape: [4, 3, 3, 1], quantization: { ...t.quantization!, axis: 0 } }));
-    expect(exportError(wrongAxis).message).toMatch(/quantized along axis 0; TFLite DepthwiseConv2D needs axis 3/);
+    const wrongAxis = withTensor(dw, 'depthwise_0/weights', (t) => ({ ...t, quantization: { ...t.quantization!, scale: [0.1, 0.1, 0.1], zeroPoint: [0, 0, 0], axis: 1 } }));
+    expect(exportError(wrongAxis).message).toMatch(/quantized along axis 1; TFLite DepthwiseConv2D needs axis 3/);
+    const wrongLayout = withTensor(dw, 'depthwise_0/weights', (t) => ({ ...t, shape: [4, 3, 3, 1], quantization: { ...t.quantization!, axis: 0 } }));
+    expect(exportError(wrongLayout).message).toMatch(/op "depthwise_0" \(DepthwiseConv2D\): weights must be \[1, kh, kw, channels × multiplier\], got \[4, 3, 3, 1\]/);
   });
 
   it('rejects a bias whose scale is not input × weight scale', () => {
@@ -88,5 +90,35 @@ describe('exportTflite refuses what TFLite cannot run', () => {
   it('runs core validation first', () => {
     const broken = { ...base, outputs: ['nowhere'] };
     expect(exportError(broken).code).toBe('INVALID_GRAPH');
+  });
+
+  it('rejects a requantization ratio XNNPACK refuses, naming the op, the values and the fix', () => {
+    const graph = withTensor(base, 'dense_3', (t) => ({ ...t, quantization: { ...t.quantization!, scale: [1e-9] } }));
+    const e = exportError(graph);
+    expect(e.code).toBe('INVALID_RANGE');
+    expect(e.message).toMatch(/op "dense_3" \(FullyConnected\): requantization ratio input scale × weight scale \/ output scale = .* is ≥ 256, which XNNPACK refuses/);
+    expect(e.message).toMatch(/requantFloor/);
+  });
+
+  it('rejects an int32 bias without accumulator headroom', () => {
+    const graph = withTensor(base, 'dense_3/bias', (t) => ({ ...t, data: Int32Array.from(t.data!, (v, i) => (i === 1 ? 2147483647 : v)) }));
+    expect(exportError(graph).message).toMatch(/op "dense_3" \(FullyConnected\): int32 bias "dense_3\/bias" channel 1 is 2147483647, beyond ±1073741824/);
+  });
+
+  it('rejects an elementwise op whose output shape differs from its input', () => {
+    const { graph: relu } = buildNet('relu', [1, 4], [{ kind: 'relu' }]);
+    const out = relu.ops[0]!.outputs[0]!;
+    const e = exportError(withTensor(relu, out, (t) => ({ ...t, shape: [1, 5] })));
+    expect(e.code).toBe('INVALID_SHAPE');
+    expect(e.message).toMatch(/computes shape \[1, 4\] but its output .* says \[1, 5\]/);
+  });
+
+  it('rejects an empty graph and things that are not graphs, with no bytes and no TypeError', () => {
+    expect(exportError({ ...base, ops: [] }).message).toMatch(/has no ops/);
+    for (const notAGraph of [undefined, null, 42, 'model', {}, { ...base, tensors: null }]) {
+      const e = exportError(notAGraph as unknown as Graph);
+      expect(e.code).toBe('INVALID_GRAPH');
+      expect(e.message).toMatch(/expected a qatkit Graph/);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { OP_KINDS, QatkitError, type DType, type Graph, type Op, type Quantization, type Tensor, type TensorData } from '@qatkit/core';
+import { checkLimits } from './check-limits.js';
 import { ruleFor, type Slot } from './op-table.js';
 
 /** Typed array each dtype's constant data must come in; anything else would be written as garbage. */
@@ -98,27 +99,13 @@ function checkOutput(op: Op, graph: Graph): void {
   });
 }
 
-function checkShapes(op: Op, graph: Graph): void {
-  const shape = (i: number) => graph.tensors[op.inputs[i]!]!.shape;
-  const out = graph.tensors[op.outputs[0]!]!.shape;
-  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-  const fail = (msg: string): never => {
-    throw new QatkitError('INVALID_SHAPE', `op "${op.name}" (${op.kind}): ${msg}`);
-  };
-  if (op.kind === 'Conv2D' || op.kind === 'DepthwiseConv2D') {
-    if (shape(0).length !== 4 || shape(1).length !== 4) fail('input and weights must be rank 4 (NHWC, OHWI)');
-    const channels = op.kind === 'Conv2D' ? shape(1)[0] : shape(1)[3];
-    if (out[3] !== channels) fail(`output has ${out[3]} channels but the weights give ${channels}`);
-  } else if (op.kind === 'FullyConnected') {
-    if (shape(1).length !== 2) fail('weights must be [out, in]');
-    if (size(shape(0)) % shape(1)[1]! !== 0) fail(`input [${shape(0).join(', ')}] cannot be read as rows of ${shape(1)[1]}`);
-  } else if (op.kind === 'Reshape' && size(shape(0)) !== size(out)) {
-    fail(`input [${shape(0).join(', ')}] and output [${out.join(', ')}] differ in size`);
-  }
-  if (op.inputs.length > 2) {
-    const channels = op.kind === 'DepthwiseConv2D' ? shape(1)[3] : shape(1)[0];
-    if (size(shape(2)) !== channels) fail(`bias has ${size(shape(2))} values for ${channels} output channels`);
-  }
+/** Shapes are core's (validateGraph); the bias slot is the exporter's own. */
+function checkBiasLength(op: Op, graph: Graph): void {
+  if (op.inputs.length < 3) return;
+  const w = graph.tensors[op.inputs[1]!]!.shape;
+  const channels = op.kind === 'DepthwiseConv2D' ? w[3] : w[0];
+  const n = graph.tensors[op.inputs[2]!]!.shape.reduce((a, b) => a * b, 1);
+  if (n !== channels) throw new QatkitError('INVALID_SHAPE', `op "${op.name}" (${op.kind}): bias has ${n} values for ${channels} output channels`);
 }
 
 /**
@@ -142,6 +129,7 @@ export function checkSupport(graph: Graph): void {
     if (op.outputs.length !== rule.outputs.length) unsupported(`op "${op.name}" (${op.kind}) has ${op.outputs.length} outputs; expected ${rule.outputs.length}`);
     op.inputs.forEach((name, i) => checkSlot(op, rule.inputs[i]!, i, graph.tensors[name]!, graph));
     checkOutput(op, graph);
-    checkShapes(op, graph);
+    checkBiasLength(op, graph);
   }
+  checkLimits(graph);
 }

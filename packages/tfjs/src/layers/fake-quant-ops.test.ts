@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activationQuantization, fakeQuantize, nudgeRange, weightQuantization } from '@qatkit/core';
-import { fakeQuantRange, fakeQuantWeights, nudgeRangeTensors } from './fake-quant-ops.js';
+import { fakeQuantRange, fakeQuantWeights, nudgeRangeTensors, weightScales } from './fake-quant-ops.js';
 
 const A8 = { bits: 8, symmetric: false, narrowRange: false, signed: true };
 const W8 = { bits: 8, symmetric: true, narrowRange: true, signed: true };
@@ -51,7 +51,7 @@ describe('fake-quant ops agree with @qatkit/core', () => {
   it('quantizes conv kernels per output channel like weightQuantization', () => {
     const k = rand(3 * 3 * 2 * 4, 0.5, 3);
     const kt = tf.tensor4d(k, [3, 3, 2, 4]);
-    const got = fakeQuantWeights(kt, [0, 1, 2], W8).dataSync();
+    const got = fakeQuantWeights(kt, weightScales(kt, [0, 1, 2], W8), W8).dataSync();
     // channel c = index % 4 in [kh, kw, in, out] layout
     const maxes = [0, 0, 0, 0];
     k.forEach((v, i) => (maxes[i % 4] = Math.max(maxes[i % 4]!, Math.abs(v))));
@@ -59,7 +59,7 @@ describe('fake-quant ops agree with @qatkit/core', () => {
     const expected = fakeQuantize(k, [3, 3, 2, 4], q);
     for (let i = 0; i < k.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 5);
     // Each channel's largest weight is exactly a level: ±127 × scale.
-    const g = tf.grad((t: tf.Tensor) => fakeQuantWeights(t, [0, 1, 2], W8).sum())(kt);
+    const g = tf.grad((t: tf.Tensor) => fakeQuantWeights(t, weightScales(t, [0, 1, 2], W8), W8).sum())(kt);
     expect(Array.from(g.dataSync()).every((v) => v === 1)).toBe(true);
   });
 });

@@ -13,13 +13,17 @@ export interface NudgedTensors {
   nudgedMax: tf.Scalar;
 }
 
-/** TF FakeQuantWithMinMaxVars nudging, as scalar tensor ops (no device sync). */
-export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: QuantizerSpec): NudgedTensors {
+/**
+ * TF FakeQuantWithMinMaxVars nudging, as scalar tensor ops (no device sync); `minScale` is core's
+ * nudgeRange floor (limits.ts), so a collapsed range gets the parameters the export will use.
+ */
+export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: QuantizerSpec, minScale?: tf.Scalar): NudgedTensors {
   const { qmin, qmax } = quantLevels(spec);
   return tf.tidy(() => {
     const lo = tf.minimum(min, 0);
     const hi = tf.maximum(tf.maximum(max, 0), tf.add(lo, MIN_RANGE));
-    const scale = tf.div(tf.sub(hi, lo), qmax - qmin) as tf.Scalar;
+    const fromRange = tf.div(tf.sub(hi, lo), qmax - qmin) as tf.Scalar;
+    const scale = minScale ? (tf.maximum(fromRange, minScale) as tf.Scalar) : fromRange;
     // Math.round semantics (half up) so the zero point equals core's nudgeRange.
     const zp = tf.clipByValue(tf.floor(tf.add(tf.sub(qmin, tf.div(lo, scale)), 0.5)), qmin, qmax);
     return {
@@ -71,16 +75,28 @@ export function fakeQuantFixed(x: tf.Tensor, scale: number, zeroPoint: number, s
 }
 
 /**
- * Symmetric weight fake quantization with the range taken from the current weights (tfmot's
- * LastValueQuantizer): per output channel when `axes` lists the other axes, per tensor when null.
- * Gradient is the identity (every weight lies inside its own range).
+ * Per-channel (when `axes` lists the other axes) or per-tensor symmetric weight scales from the
+ * current weights (tfmot's LastValueQuantizer), raised to `minScale` where given: core's
+ * weightQuantization with biasSafeWeightScales, in tensor ops.
  */
-export function fakeQuantWeights(kernel: tf.Tensor, axes: number[] | null, spec: QuantizerSpec): tf.Tensor {
+export function weightScales(kernel: tf.Tensor, axes: number[] | null, spec: QuantizerSpec, minScale?: tf.Tensor): tf.Tensor {
+  const { qmax } = quantLevels(spec);
+  return tf.tidy(() => {
+    const absMax = axes ? tf.max(tf.abs(kernel), axes) : tf.max(tf.abs(kernel));
+    const scale = tf.div(tf.maximum(absMax, MIN_RANGE), qmax);
+    return minScale ? tf.maximum(scale, minScale) : scale;
+  });
+}
+
+/**
+ * Symmetric weight fake quantization onto `scale` (from weightScales). Gradient is the identity
+ * (straight through: every weight lies inside its own range unless a bias widened the scale,
+ * and then still inside it).
+ */
+export function fakeQuantWeights(kernel: tf.Tensor, scale: tf.Tensor, spec: QuantizerSpec): tf.Tensor {
   const { qmin, qmax } = quantLevels(spec);
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const k = args[0] as tf.Tensor;
-    const absMax = axes ? tf.max(tf.abs(k), axes) : tf.max(tf.abs(k));
-    const scale = tf.div(tf.maximum(absMax, MIN_RANGE), qmax);
     const value = tf.mul(tf.clipByValue(tf.round(tf.div(k, scale)), qmin, qmax), scale);
     return { value, gradFunc: (dy: tf.Tensor) => dy };
   });

@@ -19,6 +19,11 @@ export interface FakeQuantArgs {
   fixedZeroPoint?: number;
 }
 
+/** What a conv/dense layer offers the fake-quant after it (see weighted.ts). */
+interface FloorSource {
+  requantFloor(): tf.Scalar;
+}
+
 /** A fake-quant layer for activations; its min/max are non-trainable weights saved with the model. */
 export class FakeQuant extends tf.layers.Layer {
   static className = 'QatkitFakeQuant';
@@ -26,6 +31,7 @@ export class FakeQuant extends tf.layers.Layer {
   private minVar?: tf.LayerVariable;
   private maxVar?: tf.LayerVariable;
   private countVar?: tf.LayerVariable;
+  private minScaleVar?: tf.LayerVariable;
 
   constructor(args: FakeQuantArgs) {
     super({ name: args.name, trainable: false });
@@ -41,6 +47,8 @@ export class FakeQuant extends tf.layers.Layer {
     this.maxVar = this.addWeight('max', [], 'float32', tf.initializers.constant({ value: hi }), undefined, false);
     // Batches seen while training; 0 means "no range yet".
     this.countVar = this.addWeight('count', [], 'float32', tf.initializers.zeros(), undefined, false);
+    // The scale floor core's limits.ts sets after a conv/dense (0: none), kept from the last training step.
+    this.minScaleVar = this.addWeight('min_scale', [], 'float32', tf.initializers.zeros(), undefined, false);
     this.built = true;
   }
 
@@ -53,9 +61,31 @@ export class FakeQuant extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const { mode, quantizer, fixedScale, fixedZeroPoint } = this.args;
       if (mode === 'fixed' && fixedScale !== undefined) return fakeQuantFixed(x, fixedScale, fixedZeroPoint ?? 0, quantizer);
-      if (kwargs['training'] === true && mode !== 'fixed') this.updateRange(x);
-      return fakeQuantRange(x, nudgeRangeTensors(this.minVar!.read() as tf.Scalar, this.maxVar!.read() as tf.Scalar, quantizer));
+      if (kwargs['training'] === true && mode !== 'fixed') {
+        this.updateRange(x);
+        const producer = this.producer();
+        if (producer) this.minScaleVar!.write(producer.requantFloor());
+      }
+      return fakeQuantRange(x, this.nudged(quantizer));
     });
+  }
+
+  private nudged(quantizer: QuantizerSpec) {
+    return nudgeRangeTensors(this.minVar!.read() as tf.Scalar, this.maxVar!.read() as tf.Scalar, quantizer, this.minScaleVar!.read() as tf.Scalar);
+  }
+
+  /** The scale this layer quantizes with now. */
+  scaleTensor(): tf.Scalar {
+    const { fixedScale, quantizer } = this.args;
+    if (fixedScale !== undefined) return tf.scalar(fixedScale);
+    return tf.tidy(() => this.nudged(quantizer).scale);
+  }
+
+  /** A conv/dense right before this layer, whose requantization bounds this layer's scale. */
+  private producer(): FloorSource | undefined {
+    const nodes = this.inboundNodes;
+    const layer = nodes.length === 1 && nodes[0]!.inboundLayers.length === 1 ? nodes[0]!.inboundLayers[0] : undefined;
+    return typeof (layer as Partial<FloorSource> | undefined)?.requantFloor === 'function' ? (layer as unknown as FloorSource) : undefined;
   }
 
   private updateRange(x: tf.Tensor): void {
@@ -84,15 +114,16 @@ export class FakeQuant extends tf.layers.Layer {
     });
   }
 
-  /** The tracked range and how many training batches shaped it. */
-  range(): { min: number; max: number; count: number } {
+  /** The tracked range, its scale floor, and how many training batches shaped it. */
+  range(): { min: number; max: number; count: number; minScale: number } {
     if (this.args.mode === 'fixed' && this.args.fixedScale !== undefined) {
-      return { min: NaN, max: NaN, count: Infinity };
+      return { min: NaN, max: NaN, count: Infinity, minScale: 0 };
     }
     return {
       min: this.minVar!.read().dataSync()[0]!,
       max: this.maxVar!.read().dataSync()[0]!,
       count: this.args.mode === 'fixed' ? Infinity : this.countVar!.read().dataSync()[0]!,
+      minScale: this.minScaleVar!.read().dataSync()[0]!,
     };
   }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { QuantizerSpec } from '@qatkit/core';
 import { fakeQuantWeights } from './fake-quant-ops.js';
+import { inputQuantOf, kernelScales, requantFloorTensor, sourceNameOf } from './weighted.js';
 import { firstShape } from './shapes.js';
 
 export type QatActivation = 'linear' | 'relu' | 'relu6';
@@ -17,8 +18,8 @@ export interface QuantConv2DArgs {
   activation: QatActivation;
   weightQuantizer: QuantizerSpec;
   perAxis: boolean;
-  /** The layer it replaces, for reports and the IR op name. */
-  sourceName: string;
+  /** The layer it replaces, for reports and the IR op name (default: this layer's name without `quant_`). */
+  sourceName?: string;
 }
 
 function convOutLength(size: number | null, k: number, stride: number, dilation: number, padding: 'same' | 'valid'): number | null {
@@ -30,13 +31,23 @@ function convOutLength(size: number | null, k: number, stride: number, dilation:
 /** Conv2D whose kernel is fake-quantized every step (per output channel by default). */
 export class QuantConv2D extends tf.layers.Layer {
   static className = 'QatkitQuantConv2D';
-  readonly args: QuantConv2DArgs;
+  readonly args: QuantConv2DArgs & { sourceName: string };
   kernel?: tf.LayerVariable;
   bias?: tf.LayerVariable;
 
   constructor(args: QuantConv2DArgs) {
     super({ name: args.name });
-    this.args = args;
+    this.args = { ...args, sourceName: sourceNameOf(args.name, args.sourceName) };
+  }
+
+  /** Weight scales at the current weights and input scale (core's limits.ts rules). */
+  weightScales(): tf.Tensor {
+    return kernelScales(this.kernel!.read(), this.bias?.read(), inputQuantOf(this).scaleTensor(), this.args);
+  }
+
+  /** The smallest output scale that keeps this op's requantization valid. */
+  requantFloor(): tf.Scalar {
+    return tf.tidy(() => requantFloorTensor(inputQuantOf(this).scaleTensor(), this.weightScales()));
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -62,8 +73,8 @@ export class QuantConv2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const { strides, dilationRate, padding, activation, weightQuantizer, perAxis } = this.args;
-      const filter = fakeQuantWeights(this.kernel!.read(), perAxis ? [0, 1, 2] : null, weightQuantizer) as tf.Tensor4D;
+      const { strides, dilationRate, padding, activation, weightQuantizer } = this.args;
+      const filter = fakeQuantWeights(this.kernel!.read(), this.weightScales(), weightQuantizer) as tf.Tensor4D;
       return tf.fused.conv2d({
         x,
         filter,
@@ -78,7 +89,7 @@ export class QuantConv2D extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    const { name: _name, ...rest } = this.args;
+    const { name: _name, sourceName: _source, ...rest } = this.args;
     return { ...super.getConfig(), ...(rest as unknown as tf.serialization.ConfigDict) };
   }
 }
