@@ -1,25 +1,127 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { UsageError, main } from './main.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { DemoOptions, DemoResult } from './commands/demo.js';
+import { checkAgreement } from './deploy/check-agreement.js';
+import { main } from './main.js';
 
-describe('qatkit CLI arguments', () => {
-  it('prints help and exits 0 with --help, 1 without a command', async () => {
-    expect(await main(['--help'])).toBe(0);
-    expect(await main([])).toBe(1);
+const AGREES: DemoResult = {
+  files: ['out/model.tflite', 'out/model-uint8.tflite'],
+  checks: [
+    { io: 'float32', verdict: checkAgreement({ argmax: 1, withinOneStep: 1, maxSteps: 0.5, outputs: 100, beyondOneStep: 0 }) },
+    { io: 'uint8', verdict: checkAgreement({ argmax: 1, withinOneStep: 1, maxSteps: 0.5, outputs: 100, beyondOneStep: 0 }) },
+  ],
+};
+
+/** Runs the CLI with captured output and a fake demo (no training), unless `runDemo` is given. */
+async function run(argv: string[], result: DemoResult = AGREES) {
+  let out = '';
+  let err = '';
+  const runDemo = vi.fn(async (_o: DemoOptions) => result);
+  const code = await main(argv, { io: { out: (s) => void (out += s), err: (s) => void (err += s) }, runDemo });
+  return { code, out, err, runDemo };
+}
+
+describe('qatkit help and version', () => {
+  it('prints the program help on stdout and exits 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['help']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/^Usage: qatkit \[options\] \[command\]/);
+      const flat = r.out.replace(/\s+/g, ' ');
+      expect(flat).toContain('demo [options] train a CNN on Fashion-MNIST');
+      expect(flat).toMatch(/Exit codes: 0 success .* 2 usage error: .* 3 the deployed int8 model disagrees/);
+    }
   });
+
+  it('prints the demo help with every option and its default, and exits 0', async () => {
+    for (const argv of [['demo', '--help'], ['help', 'demo'], ['demo', '--epochs', '-1', '-h']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^Usage: qatkit demo \[options\]/);
+      for (const flag of ['--data <dir>', '--out <dir>', '--epochs <n>', '--qat-epochs <n>', '--train-size <n>', '--test-size <n>', '--backend <name>']) expect(r.out).toContain(flag);
+      // Help wraps to the terminal width: compare with whitespace collapsed.
+      const flat = r.out.replace(/\s+/g, ' ');
+      expect(flat).toContain('--epochs <n> float training epochs (default: 5)');
+      expect(flat).toContain('(default: qatkit-demo)');
+      expect(flat).toContain('3 the deployed int8 model disagrees with the QAT model');
+      expect(r.runDemo).not.toHaveBeenCalled();
+    }
+  });
+
+  it('prints the package version with --version and -V', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await run(['--version'])).toMatchObject({ code: 0, out: `${version}\n` });
+    expect(await run(['-V'])).toMatchObject({ code: 0, out: `${version}\n` });
+  });
+
+  it('prints the help on stderr and exits 2 without a command', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^Usage: qatkit/);
+  });
+});
+
+describe('qatkit usage errors', () => {
   it.each([
-    [['train'], /unknown command "train"/],
-    [['demo', '--epochs', 'two'], /--epochs must be a positive integer, got "two"/],
-    [['demo', '--test-size', '0'], /--test-size must be a positive integer/],
-    [['demo', '--backend', 'webgpu'], /--backend must be wasm, cpu or tensorflow/],
-    [['demo', '--nope'], /Unknown option '--nope'/],
-  ])('rejects %j as a usage error', async (argv, message) => {
-    const err = await main(argv).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UsageError);
-    expect(String(err)).toMatch(message);
+    [['demo', '--bogus'], "error: unknown option '--bogus'"],
+    [['--bogus', 'demo'], "error: unknown option '--bogus'"],
+    [['train'], "error: unknown command 'train'"],
+    [['demo', '--epochs', '-1'], 'error: --epochs must be a positive integer, got "-1"'],
+    [['demo', '--epochs=-1'], 'error: --epochs must be a positive integer, got "-1"'],
+    [['demo', '--epochs', 'abc'], 'error: --epochs must be a positive integer, got "abc"'],
+    [['demo', '--epochs', 'two'], 'error: --epochs must be a positive integer, got "two"'],
+    [['demo', '--qat-epochs', '1.5'], 'error: --qat-epochs must be a positive integer, got "1.5"'],
+    [['demo', '--train-size', '-3'], 'error: --train-size must be a positive integer, got "-3"'],
+    [['demo', '--test-size', '0'], 'error: --test-size must be a positive integer, got "0"'],
+    [['demo', '--backend', 'webgpu'], 'error: --backend must be wasm, cpu or tensorflow, got "webgpu"'],
+    [['demo', '--data', ''], 'error: --data must not be empty'],
+    [['demo', '--epochs'], "error: option '--epochs <n>' argument missing"],
+    [['demo', 'extra'], 'error: qatkit demo takes no arguments, got "extra"'],
+    [['demo', '--', '--data', 'x'], 'error: qatkit demo takes no arguments, got "--data x" (options after "--" are read as arguments; with pnpm write "pnpm demo --data DIR", without "--")'],
+  ])('%j → exit 2 and %s', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    const [first, ...rest] = r.err.trimEnd().split('\n');
+    expect(first).toBe(message);
+    expect(rest.at(-1)).toMatch(/^\(run "qatkit (demo )?--help" for (usage|the options)\)$/);
+    expect(r.runDemo).not.toHaveBeenCalled();
   });
+
+  it('suggests the command meant', async () => {
+    const r = await run(['dmeo']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("error: unknown command 'dmeo'\n(Did you mean demo?)");
+  });
+});
+
+describe('qatkit demo', () => {
+  it('passes defaults, and the values given, to the demo', async () => {
+    const r = await run(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.runDemo).toHaveBeenCalledWith({ out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 });
+    const given = await run(['demo', '--data', 'd', '--out', 'o', '--epochs', '2', '--qat-epochs=3', '--train-size', '100', '--test-size', '50', '--backend', 'cpu']);
+    expect(given.runDemo).toHaveBeenCalledWith({ data: 'd', out: 'o', backend: 'cpu', epochs: 2, qatEpochs: 3, trainSize: 100, testSize: 50, batchSize: 64 });
+  });
+
+  it('exits 3 and says what disagreed when a deployed model disagrees with the QAT model', async () => {
+    const bad = checkAgreement({ argmax: 0.1, withinOneStep: 0.1, maxSteps: 112.4, outputs: 20, beyondOneStep: 18 });
+    const r = await run(['demo'], { ...AGREES, checks: [AGREES.checks[0]!, { io: 'uint8', verdict: bad }] });
+    expect(r.code).toBe(3);
+    expect(r.err).toContain(
+      'error: uint8 I/O: the deployed int8 model disagrees with the QAT model: 18 of 20 outputs (90.00%) are more than one output quantization step apart ' +
+        '(at most 1.00% allowed); largest difference 112.40 steps; argmax agreement 10.00%\n',
+    );
+    expect(r.err).not.toContain('float32 I/O');
+    expect(r.err).toContain('out/model.tflite, out/model-uint8.tflite');
+  });
+});
+
+describe('qatkit demo with bad data (the real demo, which fails before training)', () => {
   it('says which file is missing when --data names a folder without Fashion-MNIST', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qatkit-data-'));
     await expect(main(['demo', '--data', dir])).rejects.toThrow(/train-images-idx3-ubyte/);

@@ -4,7 +4,7 @@ import { exportTflite, readTflite } from '@qatkit/exporter-tflite';
 import { loadLiteRt, type LiteRt } from '@qatkit/litert-runner';
 import { initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
 import type { Graph } from '@qatkit/core';
-import { accuracy, agreement, buildDemoCnn, fitWithProgress, floatWeightBytes, loadFashionMnist, predictClasses, runTflite, toTensors } from '@qatkit/cli';
+import { accuracy, agreement, buildDemoCnn, checkAgreement, fitWithProgress, floatWeightBytes, loadFashionMnist, predictClasses, runTflite, toTensors } from '@qatkit/cli';
 
 /**
  * The acceptance path of the foundation issue on real data (the committed Fashion-MNIST subset):
@@ -50,6 +50,9 @@ describe('QAT model → int8 TFLite → LiteRT', () => {
     const a = agreement(deployed, qatPred.classes, qatPred.logits, step);
     console.log(`${io}: argmax agreement ${a.argmax}, within one step ${a.withinOneStep}, max ${a.maxSteps.toFixed(2)} steps`);
     expect(a.withinOneStep).toBeGreaterThanOrEqual(0.99);
+    // The rule `qatkit demo` exits 3 on (≥ 99% of outputs within one step, all finite), with its message.
+    const verdict = checkAgreement(a);
+    expect(verdict.ok, verdict.message).toBe(true);
     expect(a.argmax).toBeGreaterThanOrEqual(0.99);
     // Deployed accuracy tracks float accuracy (the demo measures the 1-point bar on the full test set).
     expect(accuracy(deployed.classes, labels)).toBeGreaterThan(floatAcc - 0.02);

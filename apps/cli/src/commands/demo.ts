@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { IoType } from '@qatkit/core';
 import { exportTflite } from '@qatkit/exporter-tflite';
 import { loadLiteRt } from '@qatkit/litert-runner';
 import { initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
@@ -10,6 +11,7 @@ import { buildDemoCnn, floatWeightBytes } from '../train/demo-model.js';
 import { fitWithProgress } from '../train/fit.js';
 import { accuracy, predictClasses, toTensors } from '../train/tensors.js';
 import { agreement, runTflite } from '../deploy/run-tflite.js';
+import { checkAgreement, type AgreementVerdict } from '../deploy/check-agreement.js';
 
 export interface DemoOptions {
   readonly data?: string;
@@ -27,10 +29,16 @@ export const DEMO_DEFAULTS: DemoOptions = { out: 'qatkit-demo', backend: 'wasm',
 /** Fine-tuning learning rate: a tenth of the float training rate. */
 const QAT_LR = 2e-4;
 
+/** What the demo wrote and whether each deployed model agrees with the QAT model. */
+export interface DemoResult {
+  readonly files: readonly string[];
+  readonly checks: readonly { readonly io: IoType; readonly verdict: AgreementVerdict }[];
+}
+
 const log = (s = '') => process.stdout.write(`${s}\n`);
 
 /** Float training → QAT fine-tune → int8 TFLite → LiteRT, with a table of what each stage scores. */
-export async function runDemo(o: DemoOptions): Promise<void> {
+export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const secs = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
   // Data first: a bad --data fails at once, before any backend starts.
@@ -73,8 +81,9 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const floatIo = exportTflite(graph, { io: 'float32' });
   const uint8Io = exportTflite(graph, { io: 'uint8' });
   const outDir = resolve(o.out);
-  await writeFileAtomic(join(outDir, 'model.tflite'), floatIo);
-  await writeFileAtomic(join(outDir, 'model-uint8.tflite'), uint8Io);
+  const files = [join(outDir, 'model.tflite'), join(outDir, 'model-uint8.tflite')];
+  await writeFileAtomic(files[0]!, floatIo);
+  await writeFileAtomic(files[1]!, uint8Io);
   const exportTime = secs(tExport);
 
   const tRun = performance.now();
@@ -84,6 +93,11 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const runTime = secs(tRun);
   const step = graph.tensors[graph.outputs[0]!]!.quantization!.scale[0]!;
   const agree = agreement(deployedFloat, qatPred.classes, qatPred.logits, step);
+  // Both files are checked: they share the int8 core, but each is what someone would deploy.
+  const checks = [
+    { io: 'float32' as const, verdict: checkAgreement(agree) },
+    { io: 'uint8' as const, verdict: checkAgreement(agreement(deployedU8, qatPred.classes, qatPred.logits, step)) },
+  ];
 
   const floatBytes = floatWeightBytes(model);
   const deployedAcc = accuracy(deployedFloat.classes, labels);
@@ -105,6 +119,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   log(`deployed int8 − float (same training budget): ${points(deployedAcc - refAcc)}; − the QAT starting point: ${points(deployedAcc - floatAcc)}`);
   log(`LiteRT vs QAT model on ${testN} images: argmax agreement ${formatPercent(agree.argmax)}, logits within one step (${step.toPrecision(3)}) ${formatPercent(agree.withinOneStep)}`);
   log(`int8 .tflite is ${formatPercent(floatIo.length / floatBytes)} of the float weights (${formatBytes(floatIo.length)} vs ${formatBytes(floatBytes)})`);
-  log(`export ${exportTime}, LiteRT scoring ${runTime}; wrote ${join(outDir, 'model.tflite')} and model-uint8.tflite; total ${secs(t0)}`);
+  log(`export ${exportTime}, LiteRT scoring ${runTime}; wrote ${files[0]!} and model-uint8.tflite; total ${secs(t0)}`);
   tf.dispose([train.xs, train.ys, test.xs, test.ys]);
+  return { files, checks };
 }

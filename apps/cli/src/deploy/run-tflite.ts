@@ -54,16 +54,32 @@ export async function runTflite(rt: LiteRt, bytes: Uint8Array, graph: Graph, io:
   return { classes, outputs, msPerImage };
 }
 
-/** How closely deployed outputs follow the QAT model's: argmax agreement and within-one-step share. */
-export function agreement(deployed: DeployedRun, qatClasses: Int32Array, qatOutputs: Float32Array, step: number): { argmax: number; withinOneStep: number; maxSteps: number } {
+/** How closely deployed outputs follow the QAT model's; `checkAgreement` turns this into a verdict. */
+export interface AgreementReport {
+  /** Share of images whose deployed class equals the QAT model's class. */
+  readonly argmax: number;
+  /** Share of output values at most one output quantization step from the QAT model's. */
+  readonly withinOneStep: number;
+  /** Largest difference in steps; Infinity when an output or the step is not a finite number. */
+  readonly maxSteps: number;
+  /** Output values compared, and how many of them are more than one step apart (counts keep the 1% boundary exact). */
+  readonly outputs: number;
+  readonly beyondOneStep: number;
+}
+
+/** Compares deployed outputs with the QAT model's, value by value, in units of the output step. */
+export function agreement(deployed: DeployedRun, qatClasses: Int32Array, qatOutputs: Float32Array, step: number): AgreementReport {
   let same = 0;
   for (let i = 0; i < deployed.classes.length; i++) if (deployed.classes[i] === qatClasses[i]) same++;
-  let within = 0;
+  let beyond = 0;
   let maxSteps = 0;
   for (let i = 0; i < deployed.outputs.length; i++) {
-    const steps = Math.abs(deployed.outputs[i]! - qatOutputs[i]!) / step;
-    if (steps <= 1 + 1e-3) within++;
+    // A NaN (missing QAT value, broken output, bad step) must count as a disagreement, not slip past `<=`.
+    const raw = Math.abs(deployed.outputs[i]! - (qatOutputs[i] ?? Number.NaN)) / step;
+    const steps = Number.isFinite(raw) ? raw : Number.POSITIVE_INFINITY;
+    if (steps > 1 + 1e-3) beyond++;
     maxSteps = Math.max(maxSteps, steps);
   }
-  return { argmax: same / deployed.classes.length, withinOneStep: within / deployed.outputs.length, maxSteps };
+  const outputs = deployed.outputs.length;
+  return { argmax: same / deployed.classes.length, withinOneStep: (outputs - beyond) / outputs, maxSteps, outputs, beyondOneStep: beyond };
 }
