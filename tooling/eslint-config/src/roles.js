@@ -10,7 +10,7 @@ export const SCOPE = '@qatkit/';
  *   plugin  registry, scheme-*, exporter-*, target-*: portable libraries on top of core.
  *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
  *   runner  @qatkit/litert-runner: runs .tflite in Node (test and CLI helper).
- *   app     apps/cli, tests/e2e: wire everything together.
+ *   app     apps/cli, tests/e2e, tests/pack: wire everything together.
  *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
  * @typedef {'src' | 'dev'} Context
  *   src  code that ships in dist; dev  tests, test-utils, benches, scripts, config files.
@@ -29,6 +29,7 @@ const FIXED_ROLES = {
   '@qatkit/litert-runner': 'runner',
   '@qatkit/cli': 'app',
   '@qatkit/e2e': 'app',
+  '@qatkit/pack': 'app',
   '@qatkit/tsconfig': 'tooling',
   '@qatkit/vitest-config': 'tooling',
   '@qatkit/eslint-config': 'tooling',
