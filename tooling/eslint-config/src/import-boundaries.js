@@ -64,7 +64,7 @@ export const importBoundaries = {
       core: "'{{specifier}}': @qatkit/core imports no packages at all (no @qatkit/*, no @tensorflow/*, no Node built-ins).",
       node: "'{{specifier}}' is a Node built-in: {{packageName}} ships to browsers too. Keep Node APIs in *.test.ts, src/test-utils/**, scripts/ or the CLI.",
       tensorflow:
-        "'{{specifier}}': only @qatkit/tfjs, apps/cli and tests/e2e (and litert-runner tests) may import @tensorflow/*.",
+        "'{{specifier}}': only @qatkit/tfjs, @qatkit/models, apps/cli and tests/e2e (and litert-runner tests) may import @tensorflow/*.",
       workspace: "'{{specifier}}': {{why}}.",
       unlisted: "'{{specifier}}': {{pkg}} is not listed in {{fields}} of {{packageName}}'s package.json.",
       outside: "'{{specifier}}' reaches outside {{packageName}}: import other packages by name.",

@@ -9,7 +9,7 @@ RuleTester.itOnly = it.only;
 
 const tester = new RuleTester({ languageOptions: { parser: tseslint.parser } });
 
-type Role = 'core' | 'plugin' | 'tfjs' | 'runner' | 'app' | 'tooling';
+type Role = 'core' | 'plugin' | 'tfjs' | 'models' | 'runner' | 'app' | 'tooling';
 const ROOT = '/ws';
 
 /** Options as the config factory builds them, for a package at /ws/<dir>. */
@@ -32,6 +32,7 @@ const EXPORTER = { name: '@qatkit/exporter-tflite', role: 'plugin', listed: ['@q
 const SCHEME = { name: '@qatkit/scheme-8bit', role: 'plugin', listed: ['@qatkit/core', '@qatkit/registry'] } as const;
 const TFJS = { name: '@qatkit/tfjs', role: 'tfjs', listed: ['@qatkit/core', '@tensorflow/tfjs'] } as const;
 const RUNNER = { name: '@qatkit/litert-runner', role: 'runner', listed: ['@litertjs/core'] } as const;
+const MODELS = { name: '@qatkit/models', role: 'models', listed: ['@qatkit/core', '@tensorflow/tfjs'] } as const;
 const TF = "import * as tf from '@tensorflow/tfjs';";
 
 tester.run('import-boundaries', importBoundaries, {
@@ -47,6 +48,8 @@ tester.run('import-boundaries', importBoundaries, {
     valid({ ...RUNNER, code: "import vm from 'node:vm'; import { loadLiteRt } from '@litertjs/core';" }),
     valid({ ...RUNNER, context: 'dev', code: TF, listed: ['@tensorflow/tfjs'] }),
     valid({ name: '@qatkit/cli', role: 'app', code: `${TF} import { quantizeModel } from '@qatkit/tfjs';`, listed: ['@tensorflow/tfjs', '@qatkit/tfjs'] }),
+    valid({ ...MODELS, code: `${TF} import { QatkitError } from '@qatkit/core'; import { b } from './builder.js';` }),
+    valid({ ...MODELS, context: 'dev', at: 'src/a.test.ts', code: `${TF} import { it } from 'vitest'; import fs from 'node:fs';`, listed: [...MODELS.listed, 'vitest'] }),
     valid({ name: '@qatkit/cli', role: 'app', code: "import { x } from '@qatkit/cli/sub';" }),
   ],
   invalid: [
@@ -71,6 +74,11 @@ tester.run('import-boundaries', importBoundaries, {
     invalid({ ...SCHEME, code: "import { tfliteExporter } from '@qatkit/exporter-tflite';", messageId: 'workspace' }),
     invalid({ ...RUNNER, code: TF, messageId: 'tensorflow' }),
     invalid({ ...TFJS, code: "import wasm from '@tensorflow/tfjs-backend-wasm';", messageId: 'unlisted' }),
+    invalid({ ...MODELS, code: "import { quantizeModel } from '@qatkit/tfjs';", listed: [...MODELS.listed, '@qatkit/tfjs'], messageId: 'workspace' }),
+    invalid({ ...MODELS, code: "import { default8bit } from '@qatkit/scheme-8bit';", listed: [...MODELS.listed, '@qatkit/scheme-8bit'], messageId: 'workspace' }),
+    invalid({ ...MODELS, context: 'dev', at: 'src/a.test.ts', code: "import { quantizeModel } from '@qatkit/tfjs';", listed: [...MODELS.listed, '@qatkit/tfjs'], messageId: 'workspace' }),
+    invalid({ ...MODELS, code: "import { readFileSync } from 'node:fs';", messageId: 'node' }),
+    invalid({ ...MODELS, code: "import wasm from '@tensorflow/tfjs-backend-wasm';", messageId: 'unlisted' }),
     invalid({ name: '@qatkit/e2e', role: 'app', context: 'dev', at: 'src/e2e.test.ts', code: "import { x } from '@qatkit/cli';", listed: ['@qatkit/tfjs'], messageId: 'unlisted' }),
     invalid({ name: '@qatkit/workspace', role: 'tooling', context: 'dev', at: 'src/a.test.ts', code: TF, listed: ['@tensorflow/tfjs'], messageId: 'tensorflow' }),
   ],

@@ -5,10 +5,11 @@
 export const SCOPE = '@qatkit/';
 
 /**
- * @typedef {'core' | 'plugin' | 'tfjs' | 'runner' | 'app' | 'tooling'} Role
+ * @typedef {'core' | 'plugin' | 'tfjs' | 'models' | 'runner' | 'app' | 'tooling'} Role
  *   core    @qatkit/core: contracts and math, imports nothing.
  *   plugin  registry, scheme-*, exporter-*, target-*: portable libraries on top of core.
  *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
+ *   models  @qatkit/models: reference architectures built from tfjs layers; imports tfjs and core only.
  *   runner  @qatkit/litert-runner: runs .tflite in Node (test and CLI helper).
  *   app     apps/cli, tests/e2e, tests/pack: wire everything together.
  *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
@@ -17,7 +18,7 @@ export const SCOPE = '@qatkit/';
  */
 
 /** @type {readonly Role[]} */
-export const ROLES = ['core', 'plugin', 'tfjs', 'runner', 'app', 'tooling'];
+export const ROLES = ['core', 'plugin', 'tfjs', 'models', 'runner', 'app', 'tooling'];
 
 const PLUGIN_NAME = /^@qatkit\/(registry|(scheme|exporter|target)-[a-z0-9-]+)$/;
 const SCHEME_NAME = /^@qatkit\/scheme-[a-z0-9-]+$/;
@@ -26,6 +27,7 @@ const SCHEME_NAME = /^@qatkit\/scheme-[a-z0-9-]+$/;
 const FIXED_ROLES = {
   '@qatkit/core': 'core',
   '@qatkit/tfjs': 'tfjs',
+  '@qatkit/models': 'models',
   '@qatkit/litert-runner': 'runner',
   '@qatkit/cli': 'app',
   '@qatkit/e2e': 'app',
@@ -65,6 +67,8 @@ export const isTensorflow = (name) => name.startsWith('@tensorflow/');
  */
 export const TENSORFLOW_ALLOWED = {
   tfjs: { fields: ['dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
+  // the user's tfjs builds the layers: a peer, never a dependency of its own
+  models: { fields: ['devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
   app: { fields: ['dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
   runner: { fields: ['devDependencies'], contexts: ['dev'] },
 };
@@ -76,7 +80,7 @@ export const TENSORFLOW_ALLOWED = {
  */
 export function mayUseNode(role, context) {
   if (context === 'dev') return true;
-  return role !== 'core' && role !== 'plugin';
+  return role !== 'core' && role !== 'plugin' && role !== 'models';
 }
 
 /**
@@ -102,6 +106,12 @@ export function workspaceImportPolicy(role, name, context) {
       why: schemes
         ? 'schemes import only @qatkit/core and @qatkit/registry; plugins never import each other'
         : 'plugins import only @qatkit/core; plugins never import each other',
+    };
+  }
+  if (role === 'models') {
+    return {
+      allowed: (target) => target === '@qatkit/core',
+      why: '@qatkit/models imports only @qatkit/core (and @tensorflow/tfjs): models are what users bring, not qatkit code',
     };
   }
   return undefined;
