@@ -37,6 +37,8 @@ function evalOp(op: Op, x: FloatTensor, graph: Graph): FloatTensor {
     case 'Quantize':
     case 'Dequantize':
       return x;
+    default:
+      throw new Error(`no reference for ${op.kind} yet`);
   }
 }
 

@@ -43,6 +43,8 @@ function checkWeighted(op: Op, graph: Graph): void {
 
 export function checkLimits(graph: Graph): void {
   for (const op of graph.ops) {
-    if (op.kind === 'Conv2D' || op.kind === 'DepthwiseConv2D' || op.kind === 'FullyConnected') checkWeighted(op, graph);
+    // Float ops have no integer limits.
+    if (graph.tensors[op.inputs[0]!]!.dtype === 'float32') continue;
+    if (op.kind === 'Conv2D' || op.kind === 'DepthwiseConv2D' || op.kind === 'FullyConnected' || op.kind === 'TransposeConv2D') checkWeighted(op, graph);
   }
 }

@@ -25,10 +25,10 @@ function exportError(graph: Graph, io: 'float32' | 'int8' | 'uint8' = 'int8'): Q
 
 describe('exportTflite refuses what TFLite cannot run', () => {
   it('rejects an unknown op kind, naming the op', () => {
-    const graph = withOp(base, 1, (op) => ({ ...op, kind: 'Add' }) as unknown as Op);
+    const graph = withOp(base, 1, (op) => ({ ...op, kind: 'Gelu' }) as unknown as Op);
     const e = exportError(graph);
     expect(e.code).toBe('UNSUPPORTED_OP');
-    expect(e.message).toMatch(/op "maxpool_1" has kind "Add"/);
+    expect(e.message).toMatch(/op "maxpool_1" has kind "Gelu"/);
     expect(e.message).toMatch(/supported: Conv2D/);
   });
 

@@ -1,6 +1,7 @@
-import { OP_KINDS, QatkitError, type DType, type Graph, type Op, type Quantization, type Tensor, type TensorData } from '@qatkit/core';
+import { OP_KINDS, QatkitError, type DType, type Graph, type Op, type OpKind, type Quantization, type Tensor, type TensorData } from '@qatkit/core';
+import { BuiltinOperator } from '../generated/tflite/builtin-operator.js';
 import { checkLimits } from './check-limits.js';
-import { ruleFor, type Slot } from './op-table.js';
+import { ruleFor, type OpRule, type Slot } from './op-table.js';
 
 /** Typed array each dtype's constant data must come in; anything else would be written as garbage. */
 const DATA_TYPE: Readonly<Record<DType, new (n: number) => TensorData>> = {
@@ -34,23 +35,66 @@ function perTensorQuantization(op: Op, slot: string, t: Tensor, dtypes: readonly
   return q;
 }
 
-function checkSlot(op: Op, slot: Slot, index: number, t: Tensor, graph: Graph): void {
-  const label = `${index === 0 ? 'input' : `input ${index}`}`;
+/** Which form an op takes: int8 (quantized) or float, by the dtype of its input 0. */
+type Form = 'int8' | 'float';
+
+function formOf(op: Op, rule: OpRule<OpKind>, graph: Graph): Form | undefined {
+  const first = rule.inputs[0]!.role;
+  if (first !== 'activation' && first !== 'operand') return undefined;
+  return graph.tensors[op.inputs[0]!]!.dtype === 'float32' ? 'float' : 'int8';
+}
+
+const slotAt = (rule: OpRule<OpKind>, i: number): Slot => rule.inputs[Math.min(i, rule.inputs.length - 1)]!;
+const label = (kind: 'input' | 'output', i: number) => (i === 0 ? kind : `${kind} ${i}`);
+
+/** A float32 tensor in a float op: plain values, no quantization parameters. */
+function checkFloat(op: Op, slot: string, t: Tensor, graph: Graph): void {
+  if (t.dtype !== 'float32') {
+    const x = graph.tensors[op.inputs[0]!]!;
+    unsupported(
+      `${where(op, slot, t)} is ${t.dtype} but input "${x.name}" is float32: an op runs either on int8 or on float32 tensors, ` +
+        'not both (put a QUANTIZE or DEQUANTIZE op between the two parts of the graph)',
+    );
+  }
+  if (t.quantization) unsupported(`${where(op, slot, t)} is float32 with quantization parameters; the float form of ${op.kind} takes plain float32 tensors`);
+}
+
+function checkSlot(op: Op, slot: Slot, index: number, t: Tensor, graph: Graph, form: Form | undefined): void {
+  const name = label('input', index);
   switch (slot.role) {
     case 'activation':
-      if (t.data) unsupported(`${where(op, label, t)} is a constant; TFLite expects a computed int8 activation here`);
-      perTensorQuantization(op, label, t, ['int8']);
+    case 'operand':
+      if (slot.role === 'activation' && t.data) {
+        unsupported(`${where(op, name, t)} is a constant; TFLite expects a computed ${form === 'float' ? 'float32' : 'int8'} activation here`);
+      }
+      if (form === 'float') return checkFloat(op, name, t, graph);
+      if (t.dtype === 'float32' && index > 0) {
+        unsupported(
+          `${where(op, name, t)} is float32 but input "${op.inputs[0]}" is int8: an op runs either on int8 or on float32 tensors, ` +
+            'not both (quantize this input, or put a QUANTIZE op before it)',
+        );
+      }
+      perTensorQuantization(op, name, t, ['int8']);
       return;
     case 'integer':
-      perTensorQuantization(op, label, t, ['int8', 'uint8']);
+      perTensorQuantization(op, name, t, ['int8', 'uint8']);
       return;
     case 'real':
-      if (t.dtype !== 'float32') unsupported(`${where(op, label, t)} is ${t.dtype}; expected float32`);
+      if (t.dtype !== 'float32') unsupported(`${where(op, name, t)} is ${t.dtype}; expected float32`);
       return;
     case 'quantizable':
-      if (t.dtype !== 'float32') perTensorQuantization(op, label, t, ['int8', 'uint8']);
+      if (t.dtype !== 'float32') perTensorQuantization(op, name, t, ['int8', 'uint8']);
       return;
     case 'weights': {
+      if (form === 'float') {
+        if (!t.data || t.dtype !== 'float32') {
+          unsupported(
+            `${where(op, 'weights', t)} must be constant float32 data in a float op (got ${t.data ? 'constant' : 'non-constant'} ${t.dtype}); ` +
+              'float activations with int8 weights (hybrid models) are not supported',
+          );
+        }
+        return checkFloat(op, 'weights', t, graph);
+      }
       if (!t.data || t.dtype !== 'int8') {
         unsupported(`${where(op, 'weights', t)} must be constant int8 data (got ${t.data ? 'constant' : 'non-constant'} ${t.dtype}); quantize the weights before exporting`);
       }
@@ -63,6 +107,10 @@ function checkSlot(op: Op, slot: Slot, index: number, t: Tensor, graph: Graph): 
       return;
     }
     case 'bias': {
+      if (form === 'float') {
+        if (!t.data || t.dtype !== 'float32') unsupported(`${where(op, 'bias', t)} must be constant float32 data in a float op (got ${t.dtype})`);
+        return checkFloat(op, 'bias', t, graph);
+      }
       if (!t.data || t.dtype !== 'int32') unsupported(`${where(op, 'bias', t)} must be constant int32 data (got ${t.dtype})`);
       const q = t.quantization;
       if (!q) unsupported(`${where(op, 'bias', t)} has no quantization parameters`);
@@ -75,26 +123,37 @@ function checkSlot(op: Op, slot: Slot, index: number, t: Tensor, graph: Graph): 
   }
 }
 
-function checkOutput(op: Op, graph: Graph): void {
-  const rule = ruleFor(op.kind)!;
+function checkOutput(op: Op, rule: OpRule<OpKind>, graph: Graph, form: Form | undefined): void {
   op.outputs.forEach((name, i) => {
     const t = graph.tensors[name]!;
     const slot = rule.outputs[i]!;
-    const label = i === 0 ? 'output' : `output ${i}`;
-    if (t.data) unsupported(`${where(op, label, t)} is a constant; op outputs are computed`);
+    const what = label('output', i);
+    if (t.data) unsupported(`${where(op, what, t)} is a constant; op outputs are computed`);
     if (slot.role === 'real') {
-      if (t.dtype !== 'float32') unsupported(`${where(op, label, t)} is ${t.dtype}; expected float32`);
+      if (t.dtype !== 'float32') unsupported(`${where(op, what, t)} is ${t.dtype}; expected float32`);
       return;
     }
-    const q = perTensorQuantization(op, label, t, slot.role === 'integer' ? ['int8', 'uint8'] : ['int8']);
-    // Inputs are checked first, so a same-scale op's input is known to be quantized here.
-    const input = graph.tensors[op.inputs[0]!]!.quantization;
-    const want = rule.output === 'same-as-input' ? { scale: input!.scale[0]!, zeroPoint: input!.zeroPoint[0]! } : rule.output;
-    if (want && (!near(q.scale[0]!, want.scale) || q.zeroPoint[0] !== want.zeroPoint)) {
-      unsupported(
-        `${where(op, label, t)} must be quantized with scale ${want.scale}, zero point ${want.zeroPoint} (TFLite ${op.kind} kernel constraint); ` +
-          `got scale ${q.scale[0]}, zero point ${q.zeroPoint[0]}`,
-      );
+    if (form === 'float') return checkFloat(op, what, t, graph);
+    const q = perTensorQuantization(op, what, t, slot.role === 'integer' ? ['int8', 'uint8'] : ['int8']);
+    const got = `got scale ${q.scale[0]}, zero point ${q.zeroPoint[0]}`;
+    const kernel = `TFLite ${BuiltinOperator[rule.builtin]}`;
+    if (rule.output === 'same-as-inputs') {
+      // Inputs are checked first, so each activation/operand input is known to be quantized here.
+      op.inputs.forEach((inName, k) => {
+        if (slotAt(rule, k).role !== 'activation' && slotAt(rule, k).role !== 'operand') return;
+        const want = graph.tensors[inName]!.quantization!;
+        if (!near(q.scale[0]!, want.scale[0]!) || q.zeroPoint[0] !== want.zeroPoint[0]) {
+          unsupported(
+            `${where(op, what, t)} must be quantized with scale ${want.scale[0]}, zero point ${want.zeroPoint[0]} like ${label('input', k)} "${inName}" ` +
+              `(${kernel} passes int8 values through without requantizing, so inputs and output share parameters); ${got}`,
+          );
+        }
+      });
+    } else if (rule.output) {
+      const want = rule.output;
+      if (!near(q.scale[0]!, want.scale) || q.zeroPoint[0] !== want.zeroPoint) {
+        unsupported(`${where(op, what, t)} must be quantized with scale ${want.scale}, zero point ${want.zeroPoint} (${kernel} kernel constraint); ${got}`);
+      }
     }
   });
 }
@@ -123,12 +182,15 @@ export function checkSupport(graph: Graph): void {
     const rule = ruleFor(op.kind);
     if (!rule) unsupported(`op "${op.name}" has kind "${op.kind}", which the TFLite exporter does not support (supported: ${OP_KINDS.join(', ')})`);
     const required = rule.inputs.filter((s) => s.role !== 'bias').length;
-    if (op.inputs.length < required || op.inputs.length > rule.inputs.length) {
-      unsupported(`op "${op.name}" (${op.kind}) has ${op.inputs.length} inputs; TFLite expects ${required === rule.inputs.length ? required : `${required} or ${rule.inputs.length}`}`);
+    const most = rule.variadic ? Infinity : rule.inputs.length;
+    if (op.inputs.length < required || op.inputs.length > most) {
+      const expected = rule.variadic ? `at least ${required}` : required === most ? `${required}` : `${required} or ${most}`;
+      unsupported(`op "${op.name}" (${op.kind}) has ${op.inputs.length} inputs; TFLite expects ${expected}`);
     }
     if (op.outputs.length !== rule.outputs.length) unsupported(`op "${op.name}" (${op.kind}) has ${op.outputs.length} outputs; expected ${rule.outputs.length}`);
-    op.inputs.forEach((name, i) => checkSlot(op, rule.inputs[i]!, i, graph.tensors[name]!, graph));
-    checkOutput(op, graph);
+    const form = formOf(op, rule, graph);
+    op.inputs.forEach((name, i) => checkSlot(op, slotAt(rule, i), i, graph.tensors[name]!, graph, form));
+    checkOutput(op, rule, graph, form);
     checkBiasLength(op, graph);
   }
   checkLimits(graph);

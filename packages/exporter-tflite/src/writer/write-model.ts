@@ -9,7 +9,7 @@ import { QuantizationParameters } from '../generated/tflite/quantization-paramet
 import { SubGraph } from '../generated/tflite/sub-graph.js';
 import { Tensor as TfliteTensor } from '../generated/tflite/tensor.js';
 import { TensorType } from '../generated/tflite/tensor-type.js';
-import { ruleFor, type OpRule } from './op-table.js';
+import { ruleFor, type OpRule, type TensorSig } from './op-table.js';
 
 /** TFLite schema version this writer follows. */
 export const SCHEMA_VERSION = 3;
@@ -56,20 +56,24 @@ interface LoweredOp {
   readonly inputs: readonly string[];
 }
 
-/** IR ops with their TFLite operator, version and any extra constant inputs added. */
+/** IR ops with their TFLite operator, version and inputs in TFLite order (extra constants added). */
 function lower(graph: Graph, tensors: Record<string, Tensor>): LoweredOp[] {
   return graph.ops.map((op) => {
     const rule = ruleFor(op.kind)!;
-    const extra = rule.extraInputs?.(op, graph) ?? [];
-    const inputs = [...op.inputs];
-    for (const t of extra) {
+    const extra: string[] = [];
+    for (const t of rule.extraInputs?.(op, graph) ?? []) {
       let name = t.name;
       for (let i = 1; name in tensors; i++) name = `${t.name}_${i}`;
       tensors[name] = { ...t, name };
-      inputs.push(name);
+      extra.push(name);
     }
-    const dtype = (n: string) => tensors[n]!.dtype;
-    const version = rule.version({ inputs: inputs.map(dtype), outputs: op.outputs.map(dtype) });
+    const inputs = rule.order ? rule.order(op.inputs, extra) : [...op.inputs, ...extra];
+    const sig = (n: string): TensorSig => {
+      const t = tensors[n]!;
+      const scale = t.quantization?.scale.length === 1 ? t.quantization.scale[0] : undefined;
+      return { dtype: t.dtype, shape: t.shape, ...(scale === undefined ? {} : { scale }) };
+    };
+    const version = rule.version({ inputs: inputs.map(sig), outputs: op.outputs.map(sig) }, op);
     return { builtin: rule.builtin, version, op, rule, inputs };
   });
 }
