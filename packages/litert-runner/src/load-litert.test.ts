@@ -67,6 +67,17 @@ describe('int8 models', () => {
   });
 });
 
+describe('int8 without patching LiteRT.js', () => {
+  // The int8 runs above work on @litertjs/core exactly as published: its own Tensor class
+  // (and CompiledModel) still reject int8, and the runner does not go through them. If this
+  // fails, the installed LiteRT.js is patched or newer; what users install is neither.
+  it('the installed LiteRT.js still rejects int8 tensors itself', async () => {
+    const core = await import('@litertjs/core');
+    // @ts-expect-error -- its published types agree: no Int8Array
+    expect(() => new core.Tensor(Int8Array.of(1), [1])).toThrow('Typed array Int8Array is not supported.');
+  });
+});
+
 describe('models LiteRT.js cannot run', () => {
   it('rejects hello_world_float (dynamic batch) with a clear error', async () => {
     await expect(litert.compile(readModel('hello_world_float.tflite'))).rejects.toThrow(

@@ -1,17 +1,23 @@
 // Loads LiteRT.js's wasm runtime once per process and compiles .tflite bytes with it.
 // "Once per process" is LiteRT.js's rule, not ours: it keeps the loaded runtime in a
 // module-level global and refuses a second loadLiteRt().
-import type { CompiledModel } from '@litertjs/core';
-import { LiteRtCompiledTflite, tensorInfo, type CoreApi } from './compiled-tflite.js';
-import { formatShape } from './check-inputs.js';
+import { compileTflite } from './compile-model.js';
+import type { WasmContext } from './litert-wasm.js';
 import { LogTail, withLog } from './log-tail.js';
-import type { CompiledTflite, LiteRt, TensorInfo } from './types.js';
+import type { LiteRt } from './types.js';
 import { resolveLiteRtWasmDir, withWorkerShim } from './worker-shim.js';
 
-type Core = typeof import('@litertjs/core');
+/**
+ * The runtime's print hooks are fixed when it loads, and they are our only view of its
+ * failures. They forward to every listener registered here, so that another copy of this
+ * runner in the same process (sharing one @litertjs/core) sees the log too.
+ */
+const LOG_HUB = Symbol.for('@qatkit/litert-runner/log-listeners');
+type LogHub = Set<(line: string) => void>;
 
-const SUPPORTED_DTYPES = new Set(['float32', 'int32', 'uint8', 'int8']);
-const TFLITE_IDENTIFIER = 'TFL3';
+function logHub(): LogHub | undefined {
+  return (globalThis as Record<symbol, LogHub | undefined>)[LOG_HUB];
+}
 
 let loading: Promise<LiteRt> | undefined;
 
@@ -32,64 +38,35 @@ async function load(): Promise<LiteRt> {
   const wasmDir = resolveLiteRtWasmDir();
   const log = new LogTail();
   const core = await import('@litertjs/core');
-  await withWorkerShim({ print: log.push, printErr: log.push }, async () => {
-    // Someone else in this process may have loaded LiteRT.js already: share it.
-    const existing = core.getGlobalLiteRtPromise();
-    if (existing) await existing;
-    else await core.loadLiteRt(wasmDir);
-  }).catch((cause: unknown) => {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(withLog(`Could not load the LiteRT wasm runtime from ${wasmDir}: ${reason}`, log), { cause });
-  });
-  return { compile: (model) => compile(core, log, model) };
-}
-
-function hasTfliteIdentifier(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === TFLITE_IDENTIFIER;
-}
-
-/** Why LiteRT.js could not run this model's I/O from our API, or undefined. */
-function unsupportedIo(kind: 'input' | 'output', infos: readonly TensorInfo[]): string | undefined {
-  for (const info of infos) {
-    if (info.shape.some((d) => d < 0)) {
-      return (
-        `${kind} '${info.name}' has dynamic shape ${formatShape(info.shape)} (-1 in its shape_signature). ` +
-        'LiteRT.js rejects dynamic shapes at run time; export the model with static shapes (e.g. batch 1).'
+  const existing = core.getGlobalLiteRtPromise();
+  if (existing) {
+    // Loaded earlier in this process: by us (another copy) we can share; by other code,
+    // its log goes elsewhere and a failed run would be indistinguishable from a good one.
+    const hub = logHub();
+    if (!hub) {
+      throw new Error(
+        'LiteRT.js was already loaded in this process by other code, so its error log is not visible to ' +
+          '@qatkit/litert-runner, which needs it to tell a failed run from a good one. ' +
+          "Load LiteRT only through @qatkit/litert-runner's loadLiteRt().",
       );
     }
-    if (!SUPPORTED_DTYPES.has(info.dtype)) {
-      return `${kind} '${info.name}' is ${info.dtype}; this runner passes only float32, int32, uint8 and int8 tensors.`;
-    }
+    await existing;
+    hub.add(log.push);
+  } else {
+    const hub: LogHub = new Set([log.push]);
+    const forward = (line: string) => hub.forEach((listener) => listener(line));
+    const registry = globalThis as Record<symbol, LogHub | undefined>;
+    registry[LOG_HUB] = hub; // before loading: a concurrent second copy must find it
+    await withWorkerShim({ print: forward, printErr: forward }, () => core.loadLiteRt(wasmDir)).catch(
+      (cause: unknown) => {
+        delete registry[LOG_HUB];
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new Error(withLog(`Could not load the LiteRT wasm runtime from ${wasmDir}: ${reason}`, log), { cause });
+      },
+    );
   }
-  return undefined;
-}
-
-async function compile(core: Core, log: LogTail, model: Uint8Array): Promise<CompiledTflite> {
-  if (!(model instanceof Uint8Array)) {
-    throw new TypeError(`compile() expects the model as a Uint8Array of .tflite bytes, got ${typeof model}`);
-  }
-  if (model.byteLength < 8) {
-    throw new Error(`Not a TFLite model: only ${model.byteLength} byte(s)`);
-  }
-  log.clear();
-  let compiled: CompiledModel;
-  try {
-    compiled = await core.loadAndCompile(model, { accelerator: 'wasm' });
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.trim() : String(cause);
-    const hint = hasTfliteIdentifier(model)
-      ? ''
-      : ` The bytes lack the "${TFLITE_IDENTIFIER}" file identifier, so they are probably not a .tflite file.`;
-    throw new Error(withLog(`LiteRT could not load the model (${model.byteLength} bytes): ${reason}.${hint}`, log), {
-      cause,
-    });
-  }
-  const problem =
-    unsupportedIo('input', tensorInfo(compiled.getInputDetails())) ??
-    unsupportedIo('output', tensorInfo(compiled.getOutputDetails()));
-  if (problem) {
-    compiled.delete();
-    throw new Error(`Cannot run this model: ${problem}`);
-  }
-  return new LiteRtCompiledTflite(core as unknown as CoreApi, compiled, log);
+  const runtime = core.getGlobalLiteRt();
+  const ctx: WasmContext = { wasm: runtime.liteRtWasm, env: runtime.getDefaultEnvironment().liteRtEnvironment };
+  // compile() is async in our API for LiteRT.js's sake, but the work is synchronous.
+  return { compile: (model) => Promise.resolve().then(() => compileTflite(ctx, log, model)) };
 }
