@@ -56,7 +56,7 @@ async function runInProject(file: string, module: string): Promise<string> {
 describe('the packed packages', () => {
   it('are every publishable package, each a devDependency here so turbo builds it before this test', () => {
     const names = publishable.map((p) => p.name);
-    for (const name of ['@qatkit/core', '@qatkit/registry', '@qatkit/scheme-8bit', '@qatkit/tfjs', '@qatkit/exporter-tflite', '@qatkit/litert-runner', '@qatkit/cli']) {
+    for (const name of ['@qatkit/core', '@qatkit/registry', '@qatkit/scheme-8bit', '@qatkit/tfjs', '@qatkit/exporter-tflite', '@qatkit/litert-runner', '@qatkit/models', '@qatkit/cli']) {
       expect(names).toContain(name);
     }
     const unlisted = names.filter((name) => own.devDependencies[name] !== 'workspace:*');
