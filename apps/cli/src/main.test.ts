@@ -103,9 +103,15 @@ describe('qatkit demo', () => {
   it('passes defaults, and the values given, to the demo', async () => {
     const r = await run(['demo']);
     expect(r.code).toBe(0);
-    expect(r.runDemo).toHaveBeenCalledWith({ out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 });
-    const given = await run(['demo', '--data', 'd', '--out', 'o', '--epochs', '2', '--qat-epochs=3', '--train-size', '100', '--test-size', '50', '--backend', 'cpu']);
-    expect(given.runDemo).toHaveBeenCalledWith({ data: 'd', out: 'o', backend: 'cpu', epochs: 2, qatEpochs: 3, trainSize: 100, testSize: 50, batchSize: 64 });
+    expect(r.runDemo).toHaveBeenCalledWith({ arch: 'cnn', out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 });
+    const given = await run(['demo', '--arch', 'resnet', '--data', 'd', '--out', 'o', '--epochs', '2', '--qat-epochs=3', '--train-size', '100', '--test-size', '50', '--backend', 'cpu']);
+    expect(given.runDemo).toHaveBeenCalledWith({ arch: 'resnet', data: 'd', out: 'o', backend: 'cpu', epochs: 2, qatEpochs: 3, trainSize: 100, testSize: 50, batchSize: 64 });
+  });
+
+  it('names the architectures when --arch is unknown', async () => {
+    const r = await run(['demo', '--arch', 'vgg']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error: --arch must be cnn, mobilenetv2 or resnet, got "vgg"');
   });
 
   it('exits 3 and says what disagreed when a deployed model disagrees with the QAT model', async () => {

@@ -5,10 +5,22 @@ const layer = (className: string, config: Record<string, unknown> = {}) => ({ cl
 
 describe('default8bit', () => {
   const scheme = default8bit();
-  it('covers the layers of the first path', () => {
+  it('covers the conv-net layers', () => {
     expect([...scheme.registry.supportedLayers()].sort()).toEqual(
-      ['Conv2D', 'Dense', 'Dropout', 'Flatten', 'InputLayer', 'MaxPooling2D', 'ReLU', 'Reshape', 'Softmax'].sort(),
+      [
+        'Activation', 'Add', 'AlphaDropout', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Cropping2D', 'Dense', 'DepthwiseConv2D',
+        'Dropout', 'ELU', 'Flatten', 'GaussianDropout', 'GaussianNoise', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'InputLayer', 'LeakyReLU',
+        'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'Permute', 'ReLU', 'Reshape', 'Softmax', 'SpatialDropout1D', 'SpatialDropout2D', 'Subtract',
+        'UpSampling2D', 'ZeroPadding2D',
+      ].sort(),
     );
+  });
+  it('quantizes depthwise kernels per output channel and fixes sigmoid/tanh outputs', () => {
+    const dw = scheme.registry.lookup(layer('DepthwiseConv2D', { dataFormat: 'channelsLast' }))!;
+    expect(dw.weights['depthwiseKernel']!.perAxis).toBe(true);
+    expect(scheme.registry.lookup(layer('Activation', { activation: 'sigmoid' }))!.output).toMatchObject({ kind: 'fixed', scale: 1 / 256, zeroPoint: -128 });
+    expect(scheme.registry.lookup(layer('Activation', { activation: 'tanh' }))!.output).toMatchObject({ kind: 'fixed', scale: 1 / 128, zeroPoint: 0 });
+    expect(scheme.registry.lookup(layer('Activation', { activation: 'selu' }))).toBeUndefined();
   });
   it('quantizes conv kernels per channel and dense kernels per tensor, int8 narrow symmetric', () => {
     const conv = scheme.registry.lookup(layer('Conv2D', { dataFormat: 'channelsLast' }))!;

@@ -8,11 +8,13 @@ export const A8: QuantizerSpec = Object.freeze({ bits: 8, symmetric: false, narr
 
 /**
  * How Conv2D/Dense handle their own `activation` config: TFLite fuses NONE/RELU/RELU6 into the
- * op; softmax becomes a separate SOFTMAX op after a learned pre-activation range.
+ * op; softmax, sigmoid and tanh become their own op after a learned pre-activation range.
  */
 export const LAYER_ACTIVATIONS: Readonly<Record<string, ActivationRule>> = Object.freeze({
   linear: { kind: 'fused', as: 'none' },
   relu: { kind: 'fused', as: 'relu' },
   relu6: { kind: 'fused', as: 'relu6' },
   softmax: { kind: 'separate', layer: 'Softmax' },
+  sigmoid: { kind: 'separate', layer: 'Activation', config: { activation: 'sigmoid' } },
+  tanh: { kind: 'separate', layer: 'Activation', config: { activation: 'tanh' } },
 });

@@ -38,7 +38,7 @@ describe('quantizeModel', () => {
   it('places fake-quant per the scheme: fused ReLU, no quantizer after pooling/reshape, softmax split', () => {
     const qat = quantizeModel(smallCnn());
     expect(qat.layers.map((l) => l.name)).toEqual([
-      'small_input', 'input_quant', 'quant_c1', 'r1_act_quant', 'p1', 'quant_c2', 'c2_act_quant', 'f', 'd',
+      'c1_input', 'c1_input_quant', 'quant_c1', 'r1_act_quant', 'p1', 'quant_c2', 'c2_act_quant', 'f',
       'quant_fc', 'fc_act_quant', 'fc_softmax', 'fc_softmax_act_quant',
     ]);
     expect(qat.outputs[0]!.shape).toEqual([null, 3]);
@@ -67,7 +67,7 @@ describe('quantizeModel', () => {
     expect(r.count).toBe(4);
     expect(r.min).toBe(0);
     expect(r.max).toBeGreaterThan(0);
-    const inputRange = (qat.getLayer('input_quant') as FakeQuant).range();
+    const inputRange = (qat.getLayer('c1_input_quant') as FakeQuant).range();
     expect(inputRange.min).toBeGreaterThanOrEqual(0);
     expect(inputRange.max).toBeLessThanOrEqual(1);
 
@@ -78,7 +78,7 @@ describe('quantizeModel', () => {
     expect(g.tensors['c1/weights']!.quantization!.scale).toHaveLength(4);
     expect(g.tensors['fc/weights']!.quantization!.scale).toHaveLength(1);
     expect(g.tensors['fc_softmax']!.quantization).toMatchObject({ scale: [1 / 256], zeroPoint: [-128] });
-    expect(g.tensors['p1']!.quantization).toEqual(g.tensors['c1']!.quantization);
+    expect(g.tensors['p1']!.quantization).toEqual(g.tensors['r1']!.quantization);
     expect(g.tensors[g.inputs[0]!]!.shape).toEqual([1, 8, 8, 1]);
   });
 
@@ -106,17 +106,23 @@ describe('quantizeModel', () => {
     const qat = quantizeModel(smallCnn());
     const e = thrown(() => quantizeModel(qat));
     expect(isQatkitError(e, 'ALREADY_QUANTIZED')).toBe(true);
-    expect(String(e)).toMatch(/model "quant_small" is already quantized \(its layer "input_quant" is a QatkitFakeQuant\)/);
+    expect(String(e)).toMatch(/model "quant_small" is already quantized \(its layer "c1_input_quant" is a QatkitFakeQuant\)/);
   });
 
-  it('refuses activations it cannot quantize, and branching models', () => {
-    const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: 'tanh', name: 'th' })] });
-    expect(String(thrown(() => quantizeModel(tanh)))).toMatch(/"th" \(class Dense\) uses activation "tanh"/);
+  it('refuses activations it cannot quantize, and layers with no config', () => {
+    const selu = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: 'selu', name: 'th' })] });
+    expect(String(thrown(() => quantizeModel(selu)))).toMatch(/"th" \(class Dense\) uses activation "selu", which the default-8bit scheme cannot quantize \(supported: linear, relu, relu6, softmax, sigmoid, tanh\)/);
+    class NoConfig extends tf.layers.Layer {
+      static className = 'NoConfig';
+      override getConfig(): tf.serialization.ConfigDict {
+        throw new Error('not implemented');
+      }
+    }
     const inp = tf.input({ shape: [4] });
-    const a = tf.layers.dense({ units: 2, name: 'a' }).apply(inp) as tf.SymbolicTensor;
-    const b2 = tf.layers.dense({ units: 2, name: 'b' }).apply(inp) as tf.SymbolicTensor;
-    const branchy = tf.model({ inputs: inp, outputs: tf.layers.add().apply([a, b2]) as tf.SymbolicTensor });
-    expect(isQatkitError(thrown(() => quantizeModel(branchy)), 'UNSUPPORTED_LAYER')).toBe(true);
+    const odd = tf.model({ inputs: inp, outputs: new NoConfig({ name: 'mine' }).apply(inp) as tf.SymbolicTensor });
+    const e = thrown(() => quantizeModel(odd));
+    expect(isQatkitError(e, 'UNSUPPORTED_LAYER')).toBe(true);
+    expect(String(e)).toMatch(/Layer "mine" \(class NoConfig\) has no config \(not implemented\); give the class a getConfig\(\)/);
   });
 
   it('refuses bad input ranges and conversion before any range exists', () => {

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isQatkitError, quantize, type Graph } from '@qatkit/core';
+import { checkAgreement } from '@qatkit/cli';
+import { isQatkitError, type Graph } from '@qatkit/core';
 import { exportTflite } from '@qatkit/exporter-tflite';
 import { loadLiteRt, type LiteRt } from '@qatkit/litert-runner';
 import { calibrate, initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
+import { compareOutput, outputStep, predictAll, runDeployed } from './deployed.js';
 import { buildModel, caseSpec, inputData, type CaseSpec } from './random-models.js';
 
 /**
@@ -52,60 +54,26 @@ async function qatModelFor(spec: CaseSpec): Promise<tf.LayersModel> {
   return qat;
 }
 
-/** Runs every sample of `xs` through the exported model; outputs as real numbers. */
-async function deployed(bytes: Uint8Array, graph: Graph, io: 'float32' | 'int8', xs: tf.Tensor4D): Promise<Float32Array[]> {
-  const model = await rt.compile(bytes);
-  try {
-    const input = graph.tensors[graph.inputs[0]!]!;
-    const outQ = graph.tensors[graph.outputs[0]!]!.quantization!;
-    const data = xs.dataSync() as Float32Array;
-    const per = data.length / xs.shape[0];
-    const shape = [...input.shape];
-    const results: Float32Array[] = [];
-    for (let i = 0; i < xs.shape[0]; i++) {
-      const x = data.subarray(i * per, (i + 1) * per);
-      const feed = io === 'float32' ? { data: Float32Array.from(x), shape } : { data: quantize(x, shape, input.quantization!) as Int8Array, shape };
-      const [out] = model.run([feed]);
-      expect(out!.dtype).toBe(io);
-      // Dequantize with float32 arithmetic, as LiteRT's DEQUANTIZE does for float I/O.
-      results.push(io === 'float32' ? (out!.data as Float32Array) : Float32Array.from(out!.data, (q) => Math.fround((q - outQ.zeroPoint[0]!) * Math.fround(outQ.scale[0]!))));
-    }
-    return results;
-  } finally {
-    model.dispose();
-  }
-}
-
 async function check(spec: CaseSpec): Promise<void> {
   const qat = await qatModelFor(spec);
   const xs = inputData(spec, EVAL, 2);
   try {
     let graph: Graph;
-    let bytes: Uint8Array;
     try {
       graph = toGraph(qat);
-      bytes = exportTflite(graph, { io: spec.io });
+      // Export once here so its refusals count as such; runDeployed exports the same bytes again.
+      exportTflite(graph, { io: spec.io });
     } catch (e) {
       if (!isQatkitError(e)) throw e;
       outcomes.refused.set(kindOf(e), (outcomes.refused.get(kindOf(e)) ?? 0) + 1);
       if (process.env["QATKIT_DEBUG_REFUSALS"]) console.log(JSON.stringify(spec), e.message);
       return;
     }
-    const expected = tf.tidy(() => (qat.predict(xs) as tf.Tensor).dataSync() as Float32Array);
-    const got = await deployed(bytes, graph, spec.io, xs);
-    const step = graph.tensors[graph.outputs[0]!]!.quantization!.scale[0]!;
-    const per = expected.length / EVAL;
-    let within = 0;
-    let worst = 0;
-    for (let i = 0; i < EVAL; i++) {
-      for (let j = 0; j < per; j++) {
-        const steps = Math.abs(got[i]![j]! - expected[i * per + j]!) / step;
-        worst = Math.max(worst, steps);
-        if (steps <= 1 + 1e-3) within++;
-      }
-    }
-    const fraction = within / expected.length;
-    if (fraction < 0.99) throw new Error(`deployed model disagrees: ${(100 * fraction).toFixed(1)}% of outputs within one step, worst ${worst.toFixed(1)} steps of ${step}`);
+    const expected = predictAll(qat, [xs])[0]!;
+    const got = await runDeployed(rt, graph, spec.io, [xs]);
+    const report = compareOutput(expected, got, 0, outputStep(graph, 0));
+    const verdict = checkAgreement(report);
+    if (!verdict.ok) throw new Error(verdict.message);
     outcomes.agreed++;
   } finally {
     xs.dispose();

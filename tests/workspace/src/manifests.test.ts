@@ -54,8 +54,10 @@ describe('checkWorkspace', () => {
   it('rejects libraries that are not side-effect-free ES modules with typed exports', () => {
     expect(checkWorkspace([library('registry', { type: 'commonjs', sideEffects: true })])).toEqual([
       'packages/registry: is not "type": "module"',
-      'packages/registry: is not "sideEffects": false',
+      'packages/registry: is not "sideEffects": false (or a list of ./dist/ modules)',
     ]);
+    expect(checkWorkspace([library('registry', { sideEffects: ['./dist/register.js'] })])).toEqual([]);
+    expect(checkWorkspace([library('registry', { sideEffects: ['src/register.ts'] })])).toEqual(['packages/registry: is not "sideEffects": false (or a list of ./dist/ modules)']);
     expect(checkWorkspace([library('registry', { exports: './dist/index.js' })])).toEqual([
       'packages/registry: has no "exports" map',
     ]);

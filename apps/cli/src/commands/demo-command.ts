@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/program.js';
 import { EXIT, EXIT_CODES_HELP, UsageError, nonEmpty, oneOf, positiveInt } from '../cli/usage.js';
+import { DEMO_ARCHS } from '../train/demo-model.js';
 import { DEMO_DEFAULTS, type DemoOptions } from './demo.js';
 
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
@@ -10,6 +11,7 @@ const valued = (flags: string, description: string, value: string | number) => n
 
 /** Raw option values as commander stores them: strings from the command line, or the defaults. */
 interface RawDemoOptions {
+  readonly arch?: unknown;
   readonly data?: unknown;
   readonly out?: unknown;
   readonly epochs?: unknown;
@@ -27,6 +29,7 @@ export function demoOptions(raw: RawDemoOptions, args: readonly string[]): DemoO
     throw new UsageError(`qatkit demo takes no arguments, got "${args.join(' ')}"${hint}`);
   }
   return {
+    arch: oneOf('--arch', raw.arch, DEMO_ARCHS),
     ...(raw.data === undefined ? {} : { data: nonEmpty('--data', raw.data) }),
     out: nonEmpty('--out', raw.out),
     backend: oneOf('--backend', raw.backend, BACKENDS),
@@ -48,6 +51,7 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         'model.tflite (float32 I/O) and model-uint8.tflite (uint8 I/O) to --out, runs both on LiteRT, and checks ' +
         'that their outputs agree with the QAT model (at least 99% of outputs within one output quantization step).',
     )
+    .addOption(valued('--arch <name>', `model: ${DEMO_ARCHS.join(', ')} (cnn: the quick CNN with BatchNorm; mobilenetv2: alpha 0.35; resnet: ResNet-20)`, DEMO_DEFAULTS.arch))
     .option('--data <dir>', 'folder with Fashion-MNIST IDX files (train-/t10k- images/labels, .gz or not) (default: /usr/share/datasets/fashion-mnist if present, else the bundled subset)')
     .addOption(valued('--out <dir>', 'where model.tflite and model-uint8.tflite go', DEMO_DEFAULTS.out))
     .addOption(valued('--epochs <n>', 'float training epochs', DEMO_DEFAULTS.epochs))

@@ -7,13 +7,14 @@ import { initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { formatBytes, formatPercent, formatTable } from '../io/table.js';
-import { buildDemoCnn, floatWeightBytes } from '../train/demo-model.js';
+import { buildDemoModel, floatWeightBytes, type DemoArch } from '../train/demo-model.js';
 import { fitWithProgress } from '../train/fit.js';
 import { accuracy, predictClasses, toTensors } from '../train/tensors.js';
 import { agreement, runTflite } from '../deploy/run-tflite.js';
 import { checkAgreement, type AgreementVerdict } from '../deploy/check-agreement.js';
 
 export interface DemoOptions {
+  readonly arch: DemoArch;
   readonly data?: string;
   readonly out: string;
   readonly backend: 'wasm' | 'cpu' | 'tensorflow';
@@ -24,7 +25,7 @@ export interface DemoOptions {
   readonly batchSize: number;
 }
 
-export const DEMO_DEFAULTS: DemoOptions = { out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 };
+export const DEMO_DEFAULTS: DemoOptions = { arch: 'cnn', out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 };
 
 /** Fine-tuning learning rate: a tenth of the float training rate. */
 const QAT_LR = 2e-4;
@@ -46,14 +47,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const backend = await initBackend(o.backend);
   const trainN = Math.min(o.trainSize, data.train.count);
   const testN = Math.min(o.testSize, data.test.count);
-  log(`qatkit demo: Fashion-MNIST (${data.source === 'full' ? 'full set' : 'committed subset'} from ${data.dir}), ${trainN} training / ${testN} test images, tfjs backend ${backend}`);
+  log(`qatkit demo: ${o.arch} on Fashion-MNIST (${data.source === 'full' ? 'full set' : 'committed subset'} from ${data.dir}), ${trainN} training / ${testN} test images, tfjs backend ${backend}`);
 
   const train = toTensors(data.train, trainN);
   const test = toTensors(data.test, testN);
   const labels = data.test.labels.subarray(0, testN);
 
   const tFloat = performance.now();
-  const model = buildDemoCnn();
+  const model = buildDemoModel(o.arch);
   await fitWithProgress(model, train.xs, train.ys, { epochs: o.epochs, batchSize: o.batchSize, learningRate: 2e-3, label: 'float training' });
   const floatAcc = accuracy(predictClasses(model, test.xs).classes, labels);
   const floatTime = secs(tFloat);
@@ -61,7 +62,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   // Reference with the same training budget as QAT: the float model fine-tuned for the same
   // epochs at the same learning rate, so "int8 − float" measures quantization, not extra training.
   const tRef = performance.now();
-  const reference = buildDemoCnn();
+  const reference = buildDemoModel(o.arch);
   reference.setWeights(model.getWeights());
   await fitWithProgress(reference, train.xs, train.ys, { epochs: o.qatEpochs, batchSize: o.batchSize, learningRate: QAT_LR, label: 'float fine-tuning (reference)' });
   const refAcc = accuracy(predictClasses(reference, test.xs).classes, labels);

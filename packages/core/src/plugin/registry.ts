@@ -1,3 +1,4 @@
+import type { OpKind } from '../ir/types.js';
 import type { QuantizerSpec } from '../quant/range.js';
 
 /**
@@ -23,8 +24,11 @@ export type OutputRule =
 
 /** How to quantize one layer: data, not code. */
 export interface QuantizeSpec {
-  /** The IR op the layer becomes, or undefined when it vanishes (Dropout) or is the graph input. */
-  readonly op: 'Conv2D' | 'DepthwiseConv2D' | 'FullyConnected' | 'MaxPool2D' | 'AveragePool2D' | 'Reshape' | 'Softmax' | 'Relu' | 'Relu6' | 'Input' | 'Identity';
+  /**
+   * The IR op the layer becomes; `Identity` when it vanishes at inference (Dropout), `Input` for
+   * the graph input, `BatchNorm` for a BatchNormalization (folded into the op before it).
+   */
+  readonly op: OpKind | 'Input' | 'Identity' | 'BatchNorm';
   /** Weight name (as the framework calls it, e.g. `kernel`) → how it is quantized. */
   readonly weights: Readonly<Record<string, WeightRule>>;
   readonly output: OutputRule;
@@ -44,7 +48,8 @@ export interface WeightRule {
  */
 export type ActivationRule =
   | { readonly kind: 'fused'; readonly as: 'none' | 'relu' | 'relu6' }
-  | { readonly kind: 'separate'; readonly layer: string };
+  /** Looked up as a layer of class `layer` with `config` (e.g. Activation with { activation: 'sigmoid' }). */
+  | { readonly kind: 'separate'; readonly layer: string; readonly config?: Readonly<Record<string, unknown>> };
 
 /**
  * A producer followed by an activation layer becomes one op with a fused activation, so no
@@ -54,10 +59,15 @@ export type ActivationRule =
 export interface FusionRule {
   /** Producer layer classes, e.g. Conv2D, Dense. */
   readonly producers: readonly string[];
-  /** Activation layer classes that fuse into them, e.g. ReLU. */
+  /** Activation layer classes that fuse into them, e.g. ReLU, Activation (when their spec op is Relu or Relu6). */
   readonly activations: readonly string[];
   /** The producer's own `activation` config must be one of these (usually only 'linear'). */
   readonly whenProducerActivation: readonly string[];
+  /**
+   * BatchNormalization right after the producer (on its last axis) is folded into its weights,
+   * in training and in the export, before any activation fusion.
+   */
+  readonly foldBatchNorm?: boolean;
 }
 
 export interface QuantizeRegistry {

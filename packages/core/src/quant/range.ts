@@ -87,7 +87,8 @@ export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what =
   const scale = Math.max((hi - lo) / (qmax - qmin), minScale);
   assertScale(scale, min, max, what);
   const zpFromMin = qmin - lo / scale;
-  const zeroPoint = zpFromMin <= qmin ? qmin : zpFromMin >= qmax ? qmax : Math.round(zpFromMin);
+  // + 0 turns Math.round(-0.5) = -0 into 0.
+  const zeroPoint = (zpFromMin <= qmin ? qmin : zpFromMin >= qmax ? qmax : Math.round(zpFromMin)) + 0;
   return { scale, zeroPoint, min: (qmin - zeroPoint) * scale, max: (qmax - zeroPoint) * scale };
 }
 

@@ -160,7 +160,7 @@ function checkOutput(op: Op, rule: OpRule<OpKind>, graph: Graph, form: Form | un
 
 /** Shapes are core's (validateGraph); the bias slot is the exporter's own. */
 function checkBiasLength(op: Op, graph: Graph): void {
-  if (op.inputs.length < 3) return;
+  if (op.inputs.length < 3 || (op.kind !== 'Conv2D' && op.kind !== 'DepthwiseConv2D' && op.kind !== 'FullyConnected' && op.kind !== 'TransposeConv2D')) return;
   const w = graph.tensors[op.inputs[1]!]!.shape;
   const channels = op.kind === 'DepthwiseConv2D' ? w[3] : w[0];
   const n = graph.tensors[op.inputs[2]!]!.shape.reduce((a, b) => a * b, 1);

@@ -102,3 +102,25 @@ export function fakeQuantWeights(kernel: tf.Tensor, scale: tf.Tensor, spec: Quan
   });
   return f(kernel) as tf.Tensor;
 }
+
+/**
+ * Fake quantization that rounds ties away from zero in the integer domain, as TFLite's int8
+ * AVERAGE_POOL_2D (and XNNPACK's) round an average of raw int8 values: (sum ± count/2) / count.
+ * Averages of integers make exact ties common (a 2×2 pool: one value in four), and float noise
+ * would otherwise decide them; 1e-3 of a level is far above float32 noise and far below the
+ * 1/count spacing of true averages.
+ */
+export function fakeQuantAverage(x: tf.Tensor, n: NudgedTensors, spec: QuantizerSpec): tf.Tensor {
+  const { qmin, qmax } = quantLevels(spec);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const raw = tf.add(tf.div(tf.sub(input, n.nudgedMin), n.scale), qmin);
+    const q = tf.clipByValue(tf.mul(tf.sign(raw), tf.floor(tf.add(tf.abs(raw), 0.5 + 1e-3))), qmin, qmax);
+    const value = tf.add(tf.mul(tf.sub(q, qmin), n.scale), n.nudgedMin);
+    const mask = tf.cast(tf.logicalAnd(tf.greaterEqual(input, n.nudgedMin), tf.lessEqual(input, n.nudgedMax)), 'float32');
+    save([mask]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
+  });
+  return f(x) as tf.Tensor;
+}

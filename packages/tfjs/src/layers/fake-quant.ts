@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { QatkitError, type QuantizerSpec } from '@qatkit/core';
-import { fakeQuantFixed, fakeQuantRange, nudgeRangeTensors } from './fake-quant-ops.js';
+import { QatkitError, quantLevels, type QuantizerSpec } from '@qatkit/core';
+import { fakeQuantAverage, fakeQuantFixed, fakeQuantRange, nudgeRangeTensors, type NudgedTensors } from './fake-quant-ops.js';
+import { inputQuantOf } from './weighted.js';
 
 /**
  * How the range is tracked: `ema` (activations: moving average seeded by the first batch),
- * `all-values` (model input: running min/max), `fixed` (set once: softmax, or a user-given input range).
+ * `all-values` (model input: running min/max), `fixed` (set once: softmax, or a user-given input
+ * range), `tied` (no range of its own: re-rounds onto the grid of the fake-quant before the
+ * same-scale op it follows, e.g. an average pool, as the integer kernel does).
  */
-export type RangeMode = 'ema' | 'all-values' | 'fixed';
+export type RangeMode = 'ema' | 'all-values' | 'fixed' | 'tied';
 
 export interface FakeQuantArgs {
   name?: string;
@@ -21,7 +24,7 @@ export interface FakeQuantArgs {
 
 /** What a conv/dense layer offers the fake-quant after it (see weighted.ts). */
 interface FloorSource {
-  requantFloor(): tf.Scalar;
+  requantFloor(application: number): tf.Scalar;
 }
 
 /** A fake-quant layer for activations; its min/max are non-trainable weights saved with the model. */
@@ -32,6 +35,8 @@ export class FakeQuant extends tf.layers.Layer {
   private maxVar?: tf.LayerVariable;
   private countVar?: tf.LayerVariable;
   private minScaleVar?: tf.LayerVariable;
+  /** Set by calibrate(): ranges update in inference mode too. Instance state, never global. */
+  calibrating = false;
 
   constructor(args: FakeQuantArgs) {
     super({ name: args.name, trainable: false });
@@ -61,31 +66,44 @@ export class FakeQuant extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const { mode, quantizer, fixedScale, fixedZeroPoint } = this.args;
       if (mode === 'fixed' && fixedScale !== undefined) return fakeQuantFixed(x, fixedScale, fixedZeroPoint ?? 0, quantizer);
-      if (kwargs['training'] === true && mode !== 'fixed') {
+      if ((kwargs['training'] === true || this.calibrating) && mode !== 'fixed' && mode !== 'tied') {
         this.updateRange(x);
         const producer = this.producer();
-        if (producer) this.minScaleVar!.write(producer.requantFloor());
+        if (producer) this.minScaleVar!.write(producer.layer.requantFloor(producer.application));
       }
-      return fakeQuantRange(x, this.nudged(quantizer));
+      // A tied layer follows an averaging op: round as its integer kernel does.
+      if (mode === 'tied') {
+        const source = inputQuantOf(this) as FakeQuant;
+        return fakeQuantAverage(x, source.nudgedTensors(), source.args.quantizer);
+      }
+      return fakeQuantRange(x, this.nudgedTensors());
     });
   }
 
-  private nudged(quantizer: QuantizerSpec) {
+  /** Scale and nudged range this layer quantizes with now (a tied layer's come from its source). */
+  nudgedTensors(): NudgedTensors {
+    if (this.args.mode === 'tied') return (inputQuantOf(this) as FakeQuant).nudgedTensors();
+    const { fixedScale, fixedZeroPoint, quantizer } = this.args;
+    if (fixedScale !== undefined) {
+      const { qmin, qmax } = quantLevels(quantizer);
+      const z = fixedZeroPoint ?? 0;
+      return { scale: tf.scalar(fixedScale), nudgedMin: tf.scalar((qmin - z) * fixedScale), nudgedMax: tf.scalar((qmax - z) * fixedScale) };
+    }
     return nudgeRangeTensors(this.minVar!.read() as tf.Scalar, this.maxVar!.read() as tf.Scalar, quantizer, this.minScaleVar!.read() as tf.Scalar);
+  }
+
+  /** A conv/dense application right before this layer, whose requantization bounds this layer's scale. */
+  private producer(): { layer: FloorSource; application: number } | undefined {
+    const nodes = this.inboundNodes;
+    if (nodes.length !== 1 || nodes[0]!.inboundLayers.length !== 1) return undefined;
+    const layer = nodes[0]!.inboundLayers[0];
+    if (typeof (layer as Partial<FloorSource> | undefined)?.requantFloor !== 'function') return undefined;
+    return { layer: layer as unknown as FloorSource, application: nodes[0]!.nodeIndices[0]! };
   }
 
   /** The scale this layer quantizes with now. */
   scaleTensor(): tf.Scalar {
-    const { fixedScale, quantizer } = this.args;
-    if (fixedScale !== undefined) return tf.scalar(fixedScale);
-    return tf.tidy(() => this.nudged(quantizer).scale);
-  }
-
-  /** A conv/dense right before this layer, whose requantization bounds this layer's scale. */
-  private producer(): FloorSource | undefined {
-    const nodes = this.inboundNodes;
-    const layer = nodes.length === 1 && nodes[0]!.inboundLayers.length === 1 ? nodes[0]!.inboundLayers[0] : undefined;
-    return typeof (layer as Partial<FloorSource> | undefined)?.requantFloor === 'function' ? (layer as unknown as FloorSource) : undefined;
+    return tf.tidy(() => this.nudgedTensors().scale);
   }
 
   private updateRange(x: tf.Tensor): void {

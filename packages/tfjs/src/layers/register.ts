@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { FakeQuant } from './fake-quant.js';
 import { QuantConv2D } from './quant-conv2d.js';
 import { QuantDense } from './quant-dense.js';
+import { QuantDepthwiseConv2D } from './quant-depthwise.js';
 
-export const QAT_LAYER_CLASSES = [FakeQuant, QuantConv2D, QuantDense] as const;
+export const QAT_LAYER_CLASSES = [FakeQuant, QuantConv2D, QuantDepthwiseConv2D, QuantDense] as const;
 
 /**
  * Makes the QAT layers loadable with tf.loadLayersModel. tfjs keeps one process-wide class map;

@@ -34,7 +34,7 @@ describe('limits in the QAT model (core limits.ts, simulated)', () => {
     const fq = qat.getLayer('c_act_quant') as FakeQuant;
     expect(fq.range()).toMatchObject({ min: 0, max: 0 });
     const g = toGraph(qat);
-    const inS = g.tensors['input']!.quantization!.scale[0]!;
+    const inS = g.tensors[g.inputs[0]!]!.quantization!.scale[0]!;
     const convW = g.tensors['c/weights']!.quantization!.scale;
     // The trained floor is the one core computes from the exported parameters.
     near(fq.range().minScale, requantFloor(inS, convW));

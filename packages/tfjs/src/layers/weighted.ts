@@ -14,31 +14,42 @@ export interface ScaleSource {
   scaleTensor(): tf.Scalar;
 }
 
-/** Layer classes that move or select values without changing their quantization. */
-const PASS_THROUGH = new Set(['MaxPooling2D', 'Flatten', 'Reshape', 'Dropout']);
-
 function isScaleSource(layer: unknown): layer is ScaleSource & tf.layers.Layer {
   return typeof (layer as Partial<ScaleSource>).scaleTensor === 'function';
 }
 
-/**
- * The fake-quant whose grid a layer's input lies on: its inbound layer, through pooling, reshape
- * and dropout. Layer graphs are fixed once a model is built (and rebuilt the same on load).
- */
-export function inputQuantOf(layer: tf.layers.Layer): ScaleSource {
-  let current: tf.layers.Layer = layer;
-  for (let hops = 0; hops < 64; hops++) {
-    const nodes = current.inboundNodes;
-    const next = nodes.length === 1 && nodes[0]!.inboundLayers.length === 1 ? nodes[0]!.inboundLayers[0] : undefined;
-    if (!next) break;
+/** Walks back from one application of `layer` to the fake-quant whose grid its input lies on. */
+function sourceOf(layer: tf.layers.Layer, nodeIndex: number): ScaleSource {
+  let current = layer;
+  let index = nodeIndex;
+  // Same-scale layers (pooling, padding, reshape, …) sit between; anything else has its own fake-quant.
+  for (let hops = 0; hops < 256; hops++) {
+    const node = current.inboundNodes[index];
+    if (!node || node.inboundLayers.length !== 1) break;
+    const next = node.inboundLayers[0]!;
     if (isScaleSource(next)) return next;
-    if (!PASS_THROUGH.has(next.getClassName())) break;
+    if (typeof (next as Partial<{ requantFloor: unknown }>).requantFloor === 'function') break;
     current = next;
+    index = node.nodeIndices[0]!;
   }
   throw new QatkitError(
     'INVALID_GRAPH',
-    `layer "${layer.name}" is not fed by a fake-quant layer (through pooling or reshape only) in one place; build QAT models with quantizeModel()`,
+    `layer "${layer.name}" is not fed by a fake-quant layer (through same-scale layers only); build QAT models with quantizeModel()`,
   );
+}
+
+/**
+ * The fake-quant whose grid each application of `layer` reads (one per inbound node). Layer graphs
+ * are fixed once a model is built, and rebuilt the same on load.
+ */
+export function inputQuantsOf(layer: tf.layers.Layer): ScaleSource[] {
+  if (layer.inboundNodes.length === 0) throw new QatkitError('INVALID_GRAPH', `layer "${layer.name}" is not part of a model yet`);
+  return layer.inboundNodes.map((_, i) => sourceOf(layer, i));
+}
+
+/** The fake-quant feeding the first application of `layer`. */
+export function inputQuantOf(layer: tf.layers.Layer): ScaleSource {
+  return sourceOf(layer, 0);
 }
 
 export interface WeightedArgs {
