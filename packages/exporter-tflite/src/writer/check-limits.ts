@@ -1,11 +1,13 @@
 import { BIAS_LIMIT, QatkitError, REQUANT_LIMIT, type Graph, type Op } from '@qatkit/core';
+import { checkElementwiseLimits } from './elementwise-limits.js';
 
 /**
  * Numeric limits the runtimes enforce, checked before any byte is written (core's limits.ts says
  * how qatkit's own graphs stay inside them; graphs built by hand may not):
- * - XNNPACK refuses a conv / fully-connected whose requantization ratio
+ * - XNNPACK refuses a conv / transposed conv / fully-connected whose requantization ratio
  *   input scale × weight scale / output scale is ≥ 256 for any channel ("failed to prepare");
  * - an int32 bias beyond ±BIAS_LIMIT leaves the accumulator no room (and is usually a clamped value).
+ * - ADD, SUB, MUL and HARD_SWISH have ratio limits of their own (elementwise-limits.ts).
  * (TFLite's reference int8 SOFTMAX saturates its beta × input scale multiplier above 32, but by then
  * one input step already drives exp() to 0 at the output's 1/256 resolution: no check needed.)
  */
@@ -46,5 +48,6 @@ export function checkLimits(graph: Graph): void {
     // Float ops have no integer limits.
     if (graph.tensors[op.inputs[0]!]!.dtype === 'float32') continue;
     if (op.kind === 'Conv2D' || op.kind === 'DepthwiseConv2D' || op.kind === 'FullyConnected' || op.kind === 'TransposeConv2D') checkWeighted(op, graph);
+    else checkElementwiseLimits(op, graph);
   }
 }

@@ -1,5 +1,6 @@
 import { QatkitError, validateGraph, type ExportOptions, type Exporter, type Graph, type IoType } from '@qatkit/core';
 import { checkSupport } from './check-support.js';
+import { splitFusedActivations } from './split-activations.js';
 import { wrapIo } from './wrap-io.js';
 import { writeModel } from './write-model.js';
 
@@ -21,7 +22,7 @@ export function exportTflite(graph: Graph, options: TfliteExportOptions = {}): U
   const io = options.io ?? 'float32';
   if (!IO_TYPES.includes(io)) throw new QatkitError('INVALID_OPTION', `io must be one of ${IO_TYPES.join(', ')}; got ${String(io)}`);
   validateGraph(graph);
-  const wrapped = wrapIo(graph, io);
+  const wrapped = wrapIo(splitFusedActivations(graph), io);
   checkSupport(wrapped);
   return writeModel(wrapped, options.description ?? 'qatkit');
 }

@@ -11,6 +11,15 @@ function uint8Quantization(q: Quantization): Quantization {
  * requested dtype is used as it is. Returns a new graph; the input graph is not touched.
  */
 export function wrapIo(graph: Graph, io: IoType): Graph {
+  const float = [...graph.inputs, ...graph.outputs].find((n) => graph.tensors[n]!.dtype === 'float32');
+  if (io !== 'float32' && float !== undefined) {
+    const role = graph.inputs.includes(float) ? 'input' : 'output';
+    throw new QatkitError(
+      'INVALID_OPTION',
+      `graph ${role} "${float}" is float32 (a float model, or a float edge of a partly quantized one); io '${io}' needs quantized int8 ` +
+        `inputs and outputs to wrap. Export float models with io 'float32' (the default)`,
+    );
+  }
   if (io === 'int8') return graph;
   const tensors: Record<string, Tensor> = { ...graph.tensors };
   const opNames = new Set(graph.ops.map((op) => op.name));
