@@ -75,13 +75,13 @@ export interface OpAttrs {
   Minimum: Record<string, never>;
   /** Same-scale: every input and the output share scale and zero point. */
   Concatenation: { axis: number; activation: FusedActivation };
-  /** Average over `axes` (GlobalAveragePooling2D: [1, 2]); output free. */
+  /** Average over `axes` (GlobalAveragePooling2D: [1, 2]; negative axes count from the end); output free. */
   Mean: { axes: number[]; keepDims: boolean };
   /** Same-scale max over `axes` (GlobalMaxPooling2D). */
   ReduceMax: { axes: number[]; keepDims: boolean };
   /** Same-scale; `paddings[d]` = [before, after] for dimension d; pads with real 0. */
   Pad: { paddings: [number, number][] };
-  /** Same-scale; `begin` and `size` per dimension (Cropping2D). */
+  /** Same-scale; `begin` and `size` per dimension (Cropping2D); a `size` of -1 takes the rest of that dimension. */
   Slice: { begin: number[]; size: number[] };
   /** Same-scale; output spatial size from the output tensor's shape. */
   ResizeNearestNeighbor: { alignCorners: boolean; halfPixelCenters: boolean };

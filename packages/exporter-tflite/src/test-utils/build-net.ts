@@ -77,7 +77,7 @@ export function smallCnn(seed = 1): Net {
   ], seed);
 }
 
-/** A net that uses every IR op kind the exporter supports (beyond the I/O ops). */
+/** A chain of the classic conv-net op kinds (the newer kinds have their own nets in the LiteRT tests). */
 export function allOpsNet(seed = 1): Net {
   return buildNet('all_ops', [1, 9, 9, 2], [
     { kind: 'conv', filters: 3, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu6' },

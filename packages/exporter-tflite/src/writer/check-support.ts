@@ -168,9 +168,10 @@ function checkBiasLength(op: Op, graph: Graph): void {
 }
 
 /**
- * Everything the TFLite writer relies on beyond `validateGraph`: known op kinds, int8 tensors
- * where the int8 kernels need them, quantization parameters present and in the form the
- * kernels accept, constant data stored in its dtype's typed array.
+ * Everything the TFLite writer relies on beyond `validateGraph`: known op kinds and input counts,
+ * each op wholly int8 (quantization parameters present and in the form the kernels accept, output
+ * constraints met) or wholly float32, constant data stored in its dtype's typed array, and the
+ * runtimes' numeric limits (check-limits.ts).
  */
 export function checkSupport(graph: Graph): void {
   for (const t of Object.values(graph.tensors)) {

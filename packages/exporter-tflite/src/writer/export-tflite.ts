@@ -5,7 +5,7 @@ import { wrapIo } from './wrap-io.js';
 import { writeModel } from './write-model.js';
 
 export interface TfliteExportOptions extends ExportOptions {
-  /** Model I/O element type; 'float32' (the default) adds QUANTIZE/DEQUANTIZE at the edges. */
+  /** Model I/O element type; 'float32' (the default) adds QUANTIZE/DEQUANTIZE at int8 edges. Float graphs need 'float32'. */
   readonly io?: IoType;
   /** Stored in Model.description. Default 'qatkit'. */
   readonly description?: string;
@@ -14,9 +14,11 @@ export interface TfliteExportOptions extends ExportOptions {
 const IO_TYPES: readonly IoType[] = ['float32', 'int8', 'uint8'];
 
 /**
- * Writes a full-integer TFLite model (schema 3) for a quantized IR graph. The graph is checked
- * completely before any byte is written: unsupported ops, float weights or activations without
- * quantization raise a QatkitError naming the op and tensor.
+ * Writes a TFLite model (schema 3): full-integer for a quantized IR graph, float32 for a graph
+ * without quantization, both for a graph whose int8 and float parts meet at QUANTIZE / DEQUANTIZE.
+ * The graph is checked completely before any byte is written: unsupported ops, an op mixing int8
+ * and float tensors, broken kernel constraints or runtime limits raise a QatkitError naming the op
+ * and tensor.
  */
 export function exportTflite(graph: Graph, options: TfliteExportOptions = {}): Uint8Array {
   const io = options.io ?? 'float32';
