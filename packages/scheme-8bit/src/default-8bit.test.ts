@@ -10,7 +10,7 @@ describe('default8bit', () => {
       [
         'Activation', 'Add', 'AlphaDropout', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Cropping2D', 'Dense', 'DepthwiseConv2D',
         'Dropout', 'ELU', 'Flatten', 'GaussianDropout', 'GaussianNoise', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'InputLayer', 'LeakyReLU',
-        'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'Permute', 'ReLU', 'Reshape', 'Softmax', 'SpatialDropout1D', 'SpatialDropout2D', 'Subtract',
+        'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'Permute', 'ReLU', 'Reshape', 'Softmax', 'SpatialDropout1D', 'SpatialDropout2D',
         'UpSampling2D', 'ZeroPadding2D',
       ].sort(),
     );

@@ -87,11 +87,6 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
       source: `${SPEC}: ADD inputs and output each per-tensor, output free`,
     },
     {
-      layer: 'Subtract',
-      spec: { op: 'Sub', weights: {}, output: learned },
-      source: `${SPEC}: SUB inputs and output each per-tensor, output free`,
-    },
-    {
       layer: 'Multiply',
       spec: { op: 'Mul', weights: {}, output: learned },
       source: `${SPEC}: MUL inputs and output each per-tensor, output free`,
