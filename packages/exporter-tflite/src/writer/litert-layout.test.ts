@@ -98,4 +98,20 @@ describe('layout and reduction ops on LiteRT', () => {
     expect(relu6!.inputs).toEqual(concat!.outputs);
     expect(g.tensors[relu6!.outputs[0]!]!.name).toBe('cat');
   });
+
+  it('handles rank 5 (and 6), with op_version.cc’s higher-rank versions', async () => {
+    const build = (float: boolean) => {
+      const nb = new NetBuilder('rank5', float, 21);
+      const x = nb.input([1, 2, 3, 4, 2]);
+      const m = nb.op('ReduceMax', 'm', [x], { axes: [1, 3], keepDims: true });
+      const sub = nb.op('Sub', 'sub', [x, m], { activation: 'none' });
+      const t = nb.op('Transpose', 't', [sub], { perm: [0, 4, 2, 3, 1] });
+      const p = nb.op('Pad', 'p', [t], { paddings: [[0, 0], [1, 0], [0, 1], [1, 1], [0, 0]] });
+      return nb.build([nb.op('Slice', 's', [p], { begin: [0, 1, 0, 1, 0], size: [1, 1, 2, 2, -1] })]);
+    };
+    const ops = readTflite(exportTflite(build(false).graph, { io: 'int8' })).subgraphs[0]!.operators;
+    expect(ops.map((o) => [o.opcode, o.version])).toEqual([['REDUCE_MAX', 2], ['SUB', 3], ['TRANSPOSE', 4], ['PAD', 4], ['SLICE', 5]]);
+    expect((await int8Agreement(rt, build(false))).withinOne).toBeGreaterThanOrEqual(0.99);
+    expect(await floatError(rt, build(true))).toBeLessThan(1e-5);
+  });
 });
