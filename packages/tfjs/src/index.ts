@@ -19,7 +19,7 @@ export { QuantDense, type QuantDenseArgs } from './layers/quant-dense.js';
 export { QuantWeighted, type QuantWeightedArgs, type FoldedBatchNorm } from './layers/quant-weighted.js';
 export { registerQatLayers, QAT_LAYER_CLASSES } from './layers/register.js';
 export { fakeQuantRange, fakeQuantFixed, fakeQuantWeights, weightScales, nudgeRangeTensors } from './layers/fake-quant-ops.js';
-export { initBackend, type BackendChoice } from './backend.js';
+export { initBackend, type BackendChoice, type InitBackendOptions } from './backend.js';
 export {
   registerTrainingKernels,
   unregisterTrainingKernels,

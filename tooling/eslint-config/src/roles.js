@@ -11,7 +11,7 @@ export const SCOPE = '@qatkit/';
  *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
  *   models  @qatkit/models: reference architectures built from tfjs layers; imports tfjs and core only.
  *   runner  @qatkit/litert-runner: runs .tflite in Node (test and CLI helper).
- *   app     apps/cli, tests/e2e, tests/pack: wire everything together.
+ *   app     apps/cli, apps/playground, tests/e2e, tests/pack, tests/browser-bundles: wire everything together.
  *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
  * @typedef {'src' | 'dev'} Context
  *   src  code that ships in dist; dev  tests, test-utils, benches, scripts, config files.
@@ -32,6 +32,8 @@ const FIXED_ROLES = {
   '@qatkit/cli': 'app',
   '@qatkit/e2e': 'app',
   '@qatkit/pack': 'app',
+  '@qatkit/playground': 'app',
+  '@qatkit/browser-bundles': 'app',
   '@qatkit/tsconfig': 'tooling',
   '@qatkit/vitest-config': 'tooling',
   '@qatkit/eslint-config': 'tooling',
