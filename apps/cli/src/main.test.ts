@@ -44,7 +44,8 @@ describe('qatkit help and version', () => {
       for (const flag of ['--data <dir>', '--out <dir>', '--epochs <n>', '--qat-epochs <n>', '--train-size <n>', '--test-size <n>', '--backend <name>']) expect(r.out).toContain(flag);
       // Help wraps to the terminal width: compare with whitespace collapsed.
       const flat = r.out.replace(/\s+/g, ' ');
-      expect(flat).toContain('--epochs <n> float training epochs (default: 5)');
+      expect(flat).toContain('--epochs <n> float training epochs (default: 5 for cnn, 3 for mobilenetv2, 2 for resnet)');
+      expect(flat).toContain('--arch <name>');
       expect(flat).toContain('(default: qatkit-demo)');
       expect(flat).toContain('3 the deployed int8 model disagrees with the QAT model');
       expect(r.runDemo).not.toHaveBeenCalled();
@@ -106,6 +107,13 @@ describe('qatkit demo', () => {
     expect(r.runDemo).toHaveBeenCalledWith({ arch: 'cnn', out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 });
     const given = await run(['demo', '--arch', 'resnet', '--data', 'd', '--out', 'o', '--epochs', '2', '--qat-epochs=3', '--train-size', '100', '--test-size', '50', '--backend', 'cpu']);
     expect(given.runDemo).toHaveBeenCalledWith({ arch: 'resnet', data: 'd', out: 'o', backend: 'cpu', epochs: 2, qatEpochs: 3, trainSize: 100, testSize: 50, batchSize: 64 });
+  });
+
+  it('gives each architecture its own training budget unless --epochs/--train-size are given', async () => {
+    const r = await run(['demo', '--arch', 'mobilenetv2']);
+    expect(r.runDemo).toHaveBeenCalledWith(expect.objectContaining({ arch: 'mobilenetv2', epochs: 3, trainSize: 8000 }));
+    const given = await run(['demo', '--arch', 'mobilenetv2', '--epochs', '7']);
+    expect(given.runDemo).toHaveBeenCalledWith(expect.objectContaining({ arch: 'mobilenetv2', epochs: 7, trainSize: 8000 }));
   });
 
   it('names the architectures when --arch is unknown', async () => {

@@ -2,12 +2,15 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/program.js';
 import { EXIT, EXIT_CODES_HELP, UsageError, nonEmpty, oneOf, positiveInt } from '../cli/usage.js';
 import { DEMO_ARCHS } from '../train/demo-model.js';
-import { DEMO_DEFAULTS, type DemoOptions } from './demo.js';
+import { ARCH_BUDGET, DEMO_DEFAULTS, type DemoOptions } from './demo.js';
 
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
 
 /** An option whose default the help shows as the bare value (5, not "5"). */
 const valued = (flags: string, description: string, value: string | number) => new Option(flags, description).default(String(value), String(value));
+
+/** "5 for cnn, 3 for mobilenetv2, …": the per-architecture defaults, for the help text. */
+const budgets = (key: 'epochs' | 'trainSize') => DEMO_ARCHS.map((a) => `${ARCH_BUDGET[a][key]} for ${a}`).join(', ');
 
 /** Raw option values as commander stores them: strings from the command line, or the defaults. */
 interface RawDemoOptions {
@@ -28,14 +31,15 @@ export function demoOptions(raw: RawDemoOptions, args: readonly string[]): DemoO
     const hint = args[0]!.startsWith('-') ? ' (options after "--" are read as arguments; with pnpm write "pnpm demo --data DIR", without "--")' : '';
     throw new UsageError(`qatkit demo takes no arguments, got "${args.join(' ')}"${hint}`);
   }
+  const arch = oneOf('--arch', raw.arch, DEMO_ARCHS);
   return {
-    arch: oneOf('--arch', raw.arch, DEMO_ARCHS),
+    arch,
     ...(raw.data === undefined ? {} : { data: nonEmpty('--data', raw.data) }),
     out: nonEmpty('--out', raw.out),
     backend: oneOf('--backend', raw.backend, BACKENDS),
-    epochs: positiveInt('--epochs', raw.epochs),
+    epochs: raw.epochs === undefined ? ARCH_BUDGET[arch].epochs : positiveInt('--epochs', raw.epochs),
     qatEpochs: positiveInt('--qat-epochs', raw.qatEpochs),
-    trainSize: positiveInt('--train-size', raw.trainSize),
+    trainSize: raw.trainSize === undefined ? ARCH_BUDGET[arch].trainSize : positiveInt('--train-size', raw.trainSize),
     testSize: positiveInt('--test-size', raw.testSize),
     batchSize: DEMO_DEFAULTS.batchSize,
   };
@@ -45,18 +49,18 @@ export function demoOptions(raw: RawDemoOptions, args: readonly string[]): DemoO
 export function registerDemo(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
-    .summary('train a CNN on Fashion-MNIST, fine-tune it with QAT, export int8 .tflite files and score them on LiteRT')
+    .summary('train a CNN (or MobileNetV2, ResNet-20) on Fashion-MNIST, fine-tune it with QAT, export int8 .tflite files and score them on LiteRT')
     .description(
-      'Trains a small CNN on Fashion-MNIST, fine-tunes it with quantization-aware training, exports ' +
+      'Trains a CNN (or, with --arch, MobileNetV2 or ResNet-20) on Fashion-MNIST, fine-tunes it with quantization-aware training, exports ' +
         'model.tflite (float32 I/O) and model-uint8.tflite (uint8 I/O) to --out, runs both on LiteRT, and checks ' +
         'that their outputs agree with the QAT model (at least 99% of outputs within one output quantization step).',
     )
     .addOption(valued('--arch <name>', `model: ${DEMO_ARCHS.join(', ')} (cnn: the quick CNN with BatchNorm; mobilenetv2: alpha 0.35; resnet: ResNet-20)`, DEMO_DEFAULTS.arch))
     .option('--data <dir>', 'folder with Fashion-MNIST IDX files (train-/t10k- images/labels, .gz or not) (default: /usr/share/datasets/fashion-mnist if present, else the bundled subset)')
     .addOption(valued('--out <dir>', 'where model.tflite and model-uint8.tflite go', DEMO_DEFAULTS.out))
-    .addOption(valued('--epochs <n>', 'float training epochs', DEMO_DEFAULTS.epochs))
+    .option('--epochs <n>', `float training epochs (default: ${budgets('epochs')})`)
     .addOption(valued('--qat-epochs <n>', 'QAT fine-tuning epochs', DEMO_DEFAULTS.qatEpochs))
-    .addOption(valued('--train-size <n>', 'training images used (at most the set has)', DEMO_DEFAULTS.trainSize))
+    .option('--train-size <n>', `training images used, at most the set has (default: ${budgets('trainSize')})`)
     .addOption(valued('--test-size <n>', 'test images scored (at most the set has)', DEMO_DEFAULTS.testSize))
     .addOption(valued('--backend <name>', `tfjs backend: ${BACKENDS.join(', ')} (tensorflow needs @tensorflow/tfjs-node)`, DEMO_DEFAULTS.backend))
     .allowExcessArguments(true) // checked in demoOptions, to explain the pnpm "--" case

@@ -27,6 +27,16 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS: DemoOptions = { arch: 'cnn', out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 };
 
+/**
+ * Float-training budget per architecture when --epochs / --train-size are not given: the
+ * reference architectures cost 5–10× the CNN per step, and the demo should stay a few minutes.
+ */
+export const ARCH_BUDGET: Readonly<Record<DemoArch, { readonly epochs: number; readonly trainSize: number }>> = {
+  cnn: { epochs: DEMO_DEFAULTS.epochs, trainSize: DEMO_DEFAULTS.trainSize },
+  mobilenetv2: { epochs: 3, trainSize: 8000 },
+  resnet: { epochs: 2, trainSize: 6000 },
+};
+
 /** Fine-tuning learning rate: a tenth of the float training rate. */
 const QAT_LR = 2e-4;
 
