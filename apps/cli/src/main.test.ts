@@ -31,7 +31,7 @@ describe('qatkit help and version', () => {
       expect(r.err).toBe('');
       expect(r.out).toMatch(/^Usage: qatkit \[options\] \[command\]/);
       const flat = r.out.replace(/\s+/g, ' ');
-      expect(flat).toContain('demo [options] train a CNN on Fashion-MNIST');
+      expect(flat).toContain('demo [options] train a CNN (or MobileNetV2, ResNet-20) on Fashion-MNIST');
       expect(flat).toMatch(/Exit codes: 0 success .* 2 usage error: .* 3 the deployed int8 model disagrees/);
     }
   });
