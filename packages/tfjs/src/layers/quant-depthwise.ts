@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { atrousConv } from './atrous.js';
 import { convOutLength } from './quant-conv2d.js';
 import { QuantWeighted, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
 import { firstShape } from './shapes.js';
@@ -40,8 +41,14 @@ export class QuantDepthwiseConv2D extends QuantWeighted<QuantDepthwiseConv2DArgs
   }
 
   protected apply_(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, activation: QatActivation): tf.Tensor {
-    const { strides, dilationRate, padding } = this.args;
-    return tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: kernel as tf.Tensor4D, strides, pad: padding, dataFormat: 'NHWC', dilations: dilationRate, ...(bias ? { bias } : {}), activation });
+    const { strides, dilationRate, padding, kernelSize } = this.args;
+    if (dilationRate[0] === 1 && dilationRate[1] === 1) {
+      return tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: kernel as tf.Tensor4D, strides, pad: padding, dataFormat: 'NHWC', dilations: dilationRate, ...(bias ? { bias } : {}), activation });
+    }
+    // Dilated: tfjs cannot differentiate it directly (see atrous.ts).
+    const y = atrousConv(x as tf.Tensor4D, kernelSize, dilationRate, padding, (s) => tf.depthwiseConv2d(s, kernel as tf.Tensor4D, 1, 'valid'));
+    const biased = bias ? tf.add(y, bias) : y;
+    return activation === 'relu' ? tf.relu(biased) : activation === 'relu6' ? tf.relu6(biased) : biased;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
