@@ -11,7 +11,7 @@ describe('default8bit', () => {
         'Activation', 'Add', 'AlphaDropout', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Cropping2D', 'Dense', 'DepthwiseConv2D',
         'Dropout', 'ELU', 'Flatten', 'GaussianDropout', 'GaussianNoise', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'InputLayer', 'LeakyReLU',
         'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'Permute', 'ReLU', 'Reshape', 'Softmax', 'SpatialDropout1D', 'SpatialDropout2D',
-        'UpSampling2D', 'ZeroPadding2D',
+        'UpSampling2D', 'ZeroPadding2D', 'SeparableConv2D', 'Conv2DTranspose', 'Conv1D', 'PReLU', 'Average', 'RepeatVector', 'Rescaling',
       ].sort(),
     );
   });
@@ -41,6 +41,15 @@ describe('default8bit', () => {
   it('takes user rows that override the table', () => {
     const s = default8bit({ rows: [{ layer: 'Dropout', spec: { op: 'Identity', weights: {}, output: { kind: 'identity' } }, source: 'mine' }] });
     expect(s.registry.explain(layer('Dropout'))?.source).toBe('mine');
+  });
+  it('lowers SeparableConv2D with both kernels per channel, Conv1D without causal padding, swish but not hardSigmoid', () => {
+    const sep = scheme.registry.lookup(layer('SeparableConv2D', { dataFormat: 'channelsLast' }))!;
+    expect(Object.keys(sep.weights)).toEqual(['depthwiseKernel', 'pointwiseKernel']);
+    expect(sep.weights['pointwiseKernel']!.perAxis).toBe(true);
+    expect(scheme.registry.lookup(layer('Conv1D', { padding: 'causal' }))).toBeUndefined();
+    expect(scheme.registry.lookup(layer('PReLU'))!.weights['alpha']).toEqual({ quantizer: { bits: 8, symmetric: false, narrowRange: false, signed: true }, perAxis: false });
+    expect(scheme.registry.lookup(layer('Activation', { activation: 'swish' }))!.op).toBe('Mul');
+    expect(scheme.registry.lookup(layer('Activation', { activation: 'hardSigmoid' }))).toBeUndefined();
   });
   it('validates options', () => {
     expect(() => default8bit({ emaDecay: 1 })).toThrow(/emaDecay/);

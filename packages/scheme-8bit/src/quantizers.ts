@@ -8,7 +8,7 @@ export const A8: QuantizerSpec = Object.freeze({ bits: 8, symmetric: false, narr
 
 /**
  * How Conv2D/Dense handle their own `activation` config: TFLite fuses NONE/RELU/RELU6 into the
- * op; softmax, sigmoid and tanh become their own op after a learned pre-activation range.
+ * op; softmax, sigmoid, tanh and swish become their own op(s) after a learned pre-activation range.
  */
 export const LAYER_ACTIVATIONS: Readonly<Record<string, ActivationRule>> = Object.freeze({
   linear: { kind: 'fused', as: 'none' },
@@ -17,4 +17,5 @@ export const LAYER_ACTIVATIONS: Readonly<Record<string, ActivationRule>> = Objec
   softmax: { kind: 'separate', layer: 'Softmax' },
   sigmoid: { kind: 'separate', layer: 'Activation', config: { activation: 'sigmoid' } },
   tanh: { kind: 'separate', layer: 'Activation', config: { activation: 'tanh' } },
+  swish: { kind: 'separate', layer: 'Activation', config: { activation: 'swish' } },
 });

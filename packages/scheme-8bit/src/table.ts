@@ -1,6 +1,7 @@
 import type { FusionRule, OutputRule, QuantizeSpec } from '@qatkit/core';
 import type { RegistryRow } from '@qatkit/registry';
 import { A8, LAYER_ACTIVATIONS, W8 } from './quantizers.js';
+import { loweredRows } from './table-lowered.js';
 
 const SPEC = 'TFLite int8 quantization spec (quantization_spec.md; anchors §D)';
 const TFMOT = 'tfmot Default8BitQuantizeRegistry (anchors §A.6)';
@@ -79,7 +80,7 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
     {
       layer: 'BatchNormalization',
       spec: { op: 'BatchNorm', weights: {}, output: learned },
-      source: `${TFMOT}: Conv2D/DepthwiseConv2D/Dense + BatchNormalization, here folded into the weights during QAT (anchors §A.7)`,
+      source: `${TFMOT}: Conv2D/DepthwiseConv2D/Dense + BatchNormalization, here folded into the weights during QAT (anchors §A.7); standalone: per-channel MUL then ADD by int8 constants (${SPEC})`,
     },
     {
       layer: 'Add',
@@ -165,6 +166,7 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
       source: `${SPEC}: ELU (alpha 1) output free`,
     },
     ...activationRows(),
+    ...loweredRows(perAxis),
     ...['SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'].map(
       (layer): RegistryRow => ({ layer, spec: { op: 'Identity', weights: {}, output: { kind: 'identity' } }, source: `${TFMOT}: ${layer} is a no-op at inference` }),
     ),
@@ -187,6 +189,7 @@ function activationRows(): RegistryRow[] {
     row('sigmoid', 'Logistic', { kind: 'fixed', scale: 1 / 256, zeroPoint: -128, quantizer: A8 }, `${SPEC}: LOGISTIC output fixed at (1/256, -128)`),
     row('tanh', 'Tanh', { kind: 'fixed', scale: 1 / 128, zeroPoint: 0, quantizer: A8 }, `${SPEC}: TANH output fixed at (1/128, 0)`),
     row('elu', 'Elu', learned, `${SPEC}: ELU output free`),
+    row('swish', 'Mul', learned, `${TFMOT}: Activation(swish) output quantized; TFLite LOGISTIC (output fixed at 1/256, -128) then MUL by the input, output free`),
   ];
 }
 
@@ -196,6 +199,6 @@ function activationRows(): RegistryRow[] {
  * sits between them (tfmot's Conv2DBatchNormReLUQuantize and LayerReLUQuantize, anchors §A.7).
  */
 export const DEFAULT_8BIT_FUSIONS: readonly FusionRule[] = Object.freeze([
-  { producers: ['Conv2D', 'DepthwiseConv2D', 'Dense'], activations: ['ReLU', 'Activation'], whenProducerActivation: ['linear'], foldBatchNorm: true },
+  { producers: ['Conv2D', 'DepthwiseConv2D', 'Dense', 'SeparableConv2D', 'Conv1D', 'Conv2DTranspose'], activations: ['ReLU', 'Activation'], whenProducerActivation: ['linear'], foldBatchNorm: true },
   { producers: ['Add'], activations: ['ReLU', 'Activation'], whenProducerActivation: ['linear'] },
 ]);

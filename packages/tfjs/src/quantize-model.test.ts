@@ -83,10 +83,10 @@ describe('quantizeModel', () => {
   });
 
   it('names an unsupported layer and its class, and says how to register one', () => {
-    const m = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [10, 2], filters: 2, kernelSize: 3, name: 'my_conv1d' })] });
+    const m = tf.sequential({ layers: [tf.layers.conv3d({ inputShape: [4, 4, 4, 2], filters: 2, kernelSize: 3, name: 'my_conv3d' })] });
     const err = thrown(() => quantizeModel(m));
     expect(isQatkitError(err, 'UNSUPPORTED_LAYER')).toBe(true);
-    expect(String(err)).toMatch(/Layer "my_conv1d" \(class Conv1D\) is not supported by the default-8bit scheme/);
+    expect(String(err)).toMatch(/Layer "my_conv3d" \(class Conv3D\) is not supported by the default-8bit scheme/);
     expect(String(err)).toMatch(/extendRegistry/);
   });
 
@@ -111,7 +111,14 @@ describe('quantizeModel', () => {
 
   it('refuses activations it cannot quantize, and layers with no config', () => {
     const selu = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: 'selu', name: 'th' })] });
-    expect(String(thrown(() => quantizeModel(selu)))).toMatch(/"th" \(class Dense\) uses activation "selu", which the default-8bit scheme cannot quantize \(supported: linear, relu, relu6, softmax, sigmoid, tanh\)/);
+    expect(String(thrown(() => quantizeModel(selu)))).toMatch(/"th" \(class Dense\) uses activation "selu", which the default-8bit scheme cannot quantize \(supported: linear, relu, relu6, softmax, sigmoid, tanh, swish\)/);
+    // An Activation layer with a function TFLite has no cheap form of is named with the supported ones.
+    for (const fn of ['hardSigmoid', 'selu', 'softplus'] as const) {
+      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: 'd' }), tf.layers.activation({ activation: fn, name: 'act' })] });
+      expect(String(thrown(() => quantizeModel(m)))).toMatch(new RegExp(`Layer "act" \\(class Activation\\) has activation "${fn}" \\(supported: .*"swish".*\\)`));
+    }
+    const conv1d = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [10, 2], filters: 2, kernelSize: 3, padding: 'causal', name: 'causal' })] });
+    expect(String(thrown(() => quantizeModel(conv1d)))).toMatch(/Layer "causal" \(class Conv1D\) has padding "causal" \(supported: "valid", "same"\)/);
     class NoConfig extends tf.layers.Layer {
       static className = 'NoConfig';
       override getConfig(): tf.serialization.ConfigDict {

@@ -1,4 +1,5 @@
-import { GraphBuilder, QatkitError, type Graph, type OpKind, type Quantization } from '@qatkit/core';
+import { GraphBuilder, QatkitError, activationQuantization, quantize, type Graph, type OpKind, type Quantization } from '@qatkit/core';
+import { WEIGHTED_OPS } from '../plan/context.js';
 import { fakeQuantName, inputQuantName, type Plan, type PlanNode } from '../plan/types.js';
 import { attrsOf, SAME_SCALE_INPUTS } from './emit-ops.js';
 import { emitWeighted, type Value } from './emit-weighted.js';
@@ -9,7 +10,6 @@ export interface EmitOptions {
   readonly name: string;
 }
 
-const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'FullyConnected']);
 
 function staticShape(shape: readonly (number | null)[], batch: number, what: string): number[] {
   return shape.map((d, i) => {
@@ -57,6 +57,21 @@ export function emitGraph(plan: Plan, params: ParamSource, options: EmitOptions)
   const tensor = (name: string, shape: number[], quant: Quantization | undefined) =>
     b.addTensor({ name, shape, dtype: quant ? 'int8' : 'float32', ...(quant ? { quantization: quant } : {}) });
 
+  /** A constant operand: float32, or int8 per tensor on its own [min, max] as QuantConstOp fake-quantized it. */
+  const constantTensor = (node: PlanNode, float: boolean): string => {
+    const { data, shape } = params.constant(node);
+    const name = `${node.name}/constant`;
+    if (float || !node.constant?.quantizer) return b.addTensor({ name, shape, dtype: 'float32', data: Float32Array.from(data) });
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of data) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const q = activationQuantization(lo, hi, node.constant.quantizer, name);
+    return b.addTensor({ name, shape, dtype: 'int8', data: quantize(data, shape, q) as Int8Array, quantization: q });
+  };
+
   const values = new Map<string, Value>();
   for (const i of plan.inputs) {
     const shape = staticShape(i.shape, options.batchSize, `input "${i.id}"`);
@@ -68,7 +83,7 @@ export function emitGraph(plan: Plan, params: ParamSource, options: EmitOptions)
     const shape = staticShape(node.shape, options.batchSize, `layer "${node.name}"`);
     const quant = quantIf(node.id);
     const out: Value = { tensor: tensor(node.id, shape, quant), shape, ...(quant ? { quant } : {}) };
-    if (WEIGHTED.has(node.op)) {
+    if (WEIGHTED_OPS.has(node.op)) {
       const float = isFloat(node.id);
       const scales = float ? [] : plan.nodes.filter((n) => n.name === node.name).map((n) => quantOf(n.inputs[0]!).scale[0]!);
       emitWeighted(b, node, ins[0]!, out, params, Math.min(...scales), float);
@@ -80,6 +95,7 @@ export function emitGraph(plan: Plan, params: ParamSource, options: EmitOptions)
         b.addOp('Quantize', `${node.name}/requantize_${k}`, [v.tensor], [t], {});
         return t;
       });
+      if (node.constant) inputs.push(constantTensor(node, !quant));
       b.addOp(node.op as OpKind, node.name, inputs, [out.tensor], attrsOf(node, ins[0]!.shape, shape) as never);
     }
     values.set(node.id, out);

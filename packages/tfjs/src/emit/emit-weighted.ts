@@ -45,7 +45,7 @@ function absMax(kernel: Float32Array, channels: number, perAxis: boolean): numbe
 }
 
 /**
- * Conv2D, DepthwiseConv2D or FullyConnected for `node`: weights in the IR layout, quantized with
+ * Conv2D, DepthwiseConv2D, TransposeConv2D or FullyConnected for `node`: weights in the IR layout, quantized with
  * the scales the QAT layer trained with (core limits.ts: widened where the bias would not fit at
  * `minInputScale`, the smallest input scale over a shared layer's applications).
  */
@@ -54,9 +54,11 @@ export function emitWeighted(b: GraphBuilder, node: PlanNode, input: Value, out:
   const channels = shape.at(-1)!;
   checkFinite(kernel, `kernel of layer "${node.name}"`);
   checkFinite(bias, `bias of layer "${node.name}"`);
-  // IR layouts: Conv2D OHWI (per axis 0), DepthwiseConv2D [1, kh, kw, C] (axis 3), FullyConnected [out, in] (axis 0).
+  // IR layouts: Conv2D and TransposeConv2D OHWI (per axis 0), DepthwiseConv2D [1, kh, kw, C] (axis 3), FullyConnected [out, in] (axis 0).
   const depthwise = node.op === 'DepthwiseConv2D';
-  const irShape = depthwise ? [1, shape[0]!, shape[1]!, channels] : node.op === 'Conv2D' ? [channels, shape[0]!, shape[1]!, shape[2]!] : [channels, shape[0]!];
+  // TransposeConv2D is OHWI like Conv2D: its channels-last kernel [kh, kw, in, out] transposes the same way.
+  const spatial = node.op === 'Conv2D' || node.op === 'TransposeConv2D';
+  const irShape = depthwise ? [1, shape[0]!, shape[1]!, channels] : spatial ? [channels, shape[0]!, shape[1]!, shape[2]!] : [channels, shape[0]!];
   const irData = depthwise ? kernel : transpose2d(kernel, kernel.length / channels, channels);
   const axis = depthwise ? 3 : 0;
   let weights: string;
@@ -87,6 +89,7 @@ export function emitWeighted(b: GraphBuilder, node: PlanNode, input: Value, out:
   const activation = node.activation;
   const window = { strides: pairOf(c['strides'] ?? 1), dilations: pairOf(c['dilationRate'] ?? 1), padding: c['padding'] === 'same' ? ('same' as const) : ('valid' as const), activation };
   if (node.op === 'Conv2D') b.addOp('Conv2D', node.name, [input.tensor, weights, biasName], [out.tensor], window);
+  else if (node.op === 'TransposeConv2D') b.addOp('TransposeConv2D', node.name, [input.tensor, weights, biasName], [out.tensor], { strides: window.strides, padding: window.padding, activation });
   else if (depthwise) b.addOp('DepthwiseConv2D', node.name, [input.tensor, weights, biasName], [out.tensor], { ...window, depthMultiplier: (c['depthMultiplier'] as number | undefined) ?? 1 });
   else b.addOp('FullyConnected', node.name, [input.tensor, weights, biasName], [out.tensor], { activation, ...(input.shape.length > 2 ? { keepNumDims: true } : {}) });
 }

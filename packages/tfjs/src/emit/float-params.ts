@@ -1,7 +1,8 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { QatkitError } from '@qatkit/core';
 import type { LayerGraph } from '../graph/walk.js';
 import type { PlanNode } from '../plan/types.js';
+import { sourceConstant, sourceKernel, type LayerAt } from '../qat/source-weights.js';
 import type { ParamSource } from './params.js';
 
 /**
@@ -16,22 +17,24 @@ export function floatParams(graph: LayerGraph): ParamSource {
       throw new QatkitError('INVALID_GRAPH', 'a float export has no quantization parameters');
     },
     weights: (node) => floatWeights(node, (path) => byPath.get(path)!),
+    constant: (node) => sourceConstant(node, (path) => byPath.get(path)!),
   };
 }
 
-/** A float node's weights from its layers (found by path), BatchNorm folded. */
-export function floatWeights(node: PlanNode, layerAt: (path: string) => tf.layers.Layer): { kernel: Float32Array; shape: number[]; bias: Float32Array } {
-  const data = (t: tf.Tensor) => t.dataSync() as Float32Array;
-  const layer = layerAt(node.layers[0]!);
-  const [k, b] = layer.getWeights();
-  let kernel = Float32Array.from(data(k!));
-  let shape = [...k!.shape];
-  if (node.op === 'DepthwiseConv2D') shape = [shape[0]!, shape[1]!, 1, shape[2]! * shape[3]!];
+/** A float node's weights from its layers (found by path), channels last, BatchNorm folded. */
+export function floatWeights(node: PlanNode, layerAt: LayerAt): { kernel: Float32Array; shape: number[]; bias: Float32Array } {
+  const { data: kernel0, shape, biasData } = tf.tidy(() => {
+    const { kernel: k, bias: b } = sourceKernel(node, layerAt);
+    // Output channels last, as the QAT layers see their kernels (see QuantWeighted.channelsLast).
+    const t = node.op === 'DepthwiseConv2D' ? tf.reshape(k, [k.shape[0]!, k.shape[1]!, 1, k.shape[2]! * k.shape[3]!]) : node.op === 'TransposeConv2D' ? tf.transpose(k, [0, 1, 3, 2]) : k;
+    return { data: Float32Array.from(t.dataSync()), shape: [...t.shape], biasData: b ? Float32Array.from(b.dataSync()) : undefined };
+  });
+  let kernel = kernel0;
   const channels = shape.at(-1)!;
-  let bias = b ? Float32Array.from(data(b)) : new Float32Array(channels);
+  let bias = biasData ?? new Float32Array(channels);
   if (node.batchNorm) {
     const bn = layerAt(node.batchNorm.layer);
-    const ws = bn.getWeights().map(data);
+    const ws = bn.getWeights().map((t) => t.dataSync() as Float32Array);
     let i = 0;
     const gamma = node.batchNorm.scale ? ws[i++]! : undefined;
     const beta = node.batchNorm.center ? ws[i++]! : undefined;

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { QatkitError, activationQuantization, fixedQuantization, type Quantization } from '@qatkit/core';
 import { FakeQuant } from '../layers/fake-quant.js';
+import { QuantConstOp } from '../layers/quant-const.js';
 import type { QuantWeighted } from '../layers/quant-weighted.js';
+import { sourceConstant } from '../qat/source-weights.js';
 import { quantLayerName, safeName, type PlanNode, type PlanQuant } from '../plan/types.js';
 import { floatWeights } from './float-params.js';
 
@@ -16,6 +18,8 @@ export interface ParamSource {
   quant(fakeQuant: string, quant: PlanQuant): Quantization;
   /** Folded weights with output channels on the last axis (tfjs layout), and the folded bias. */
   weights(node: PlanNode): { kernel: Float32Array; shape: number[]; bias: Float32Array };
+  /** A node's constant operand (float values: the emitter quantizes them as QAT did). */
+  constant(node: PlanNode): { data: Float32Array; shape: number[] };
 }
 
 /** The quantization a fake-quant layer learned (or was fixed to). */
@@ -53,6 +57,13 @@ export function qatParams(model: tf.LayersModel): ParamSource {
         const { kernel, bias } = q.folded();
         return { kernel: Float32Array.from(kernel.dataSync()), shape: [...kernel.shape], bias: bias ? Float32Array.from(bias.dataSync()) : new Float32Array(kernel.shape.at(-1)!) };
       });
+    },
+    constant(node) {
+      if (node.output.kind === 'float') return sourceConstant(node, (path) => layer(safeName(path)));
+      const q = layer(quantLayerName(node.name));
+      if (!(q instanceof QuantConstOp)) throw new QatkitError('INVALID_GRAPH', `layer "${q.name}" is a ${q.getClassName()}, not a constant-operand layer`);
+      const c = q.constant!.read();
+      return { data: Float32Array.from(c.dataSync()), shape: [...c.shape] };
     },
   };
 }

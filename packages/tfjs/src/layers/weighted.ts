@@ -25,7 +25,9 @@ function sourceOf(layer: tf.layers.Layer, nodeIndex: number): ScaleSource {
   // Same-scale layers (pooling, padding, reshape, …) sit between; anything else has its own fake-quant.
   for (let hops = 0; hops < 256; hops++) {
     const node = current.inboundNodes[index];
-    if (!node || node.inboundLayers.length !== 1) break;
+    // One input value (a RepeatVector's concatenation reads the same value n times).
+    const single = node?.inboundLayers.every((l, k) => l === node.inboundLayers[0] && node.nodeIndices[k] === node.nodeIndices[0] && node.tensorIndices[k] === node.tensorIndices[0]);
+    if (!node || node.inboundLayers.length === 0 || !single) break;
     const next = node.inboundLayers[0]!;
     if (isScaleSource(next)) return next;
     if (typeof (next as Partial<{ requantFloor: unknown }>).requantFloor === 'function') break;

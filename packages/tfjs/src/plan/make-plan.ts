@@ -1,9 +1,14 @@
-import { QatkitError, type ActivationRule, type FusedActivation, type FusionRule, type OutputRule, type QuantizeScheme, type QuantizeSpec } from '@qatkit/core';
+import type { FusedActivation, QuantizeScheme, QuantizeSpec } from '@qatkit/core';
 import { unsupportedLayerMessage } from '@qatkit/registry';
 import { describeLayer } from '../describe.js';
+import { pairOf } from '../layers/shapes.js';
 import { consumers, type GraphNode, type LayerGraph } from '../graph/walk.js';
 import { withFloatRegions } from './float-regions.js';
-import type { BatchNormFold, Plan, PlanNode, PlanQuant } from './types.js';
+import { fail, FUSED_AS, quantOf, WEIGHTED_OPS, type PlanContext } from './context.js';
+import { lowerActivation } from './lower-activation.js';
+import { LOWERINGS } from './lower-layers.js';
+import { plainView, planWeighted } from './plan-weighted.js';
+import type { Plan, PlanNode } from './types.js';
 
 export interface MakePlanOptions {
   readonly scheme: QuantizeScheme;
@@ -18,28 +23,6 @@ export interface MakePlanOptions {
   readonly ruleFor?: (node: GraphNode) => QuantizeSpec | undefined;
 }
 
-const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'FullyConnected']);
-/** Same-scale ops whose outputs leave the input's grid (averages), so they are re-rounded onto it. */
-const REGRID = new Set(['AveragePool2D', 'ResizeBilinear']);
-const FUSED_AS: Readonly<Record<string, FusedActivation>> = { Relu: 'relu', Relu6: 'relu6' };
-
-function fail(message: string): never {
-  throw new QatkitError('UNSUPPORTED_LAYER', message);
-}
-
-function quantOf(rule: OutputRule, op: string): PlanQuant {
-  switch (rule.kind) {
-    case 'learned':
-      return { kind: 'learned', quantizer: rule.quantizer };
-    case 'fixed':
-      return { kind: 'fixed', quantizer: rule.quantizer, scale: rule.scale, zeroPoint: rule.zeroPoint };
-    case 'same-as-input':
-      return { kind: 'same-as-input', requantize: REGRID.has(op) };
-    case 'identity':
-      return { kind: 'same-as-input', requantize: false };
-  }
-}
-
 /**
  * Decides, from the float model's layer graph, which layers become which IR ops, which fuse
  * (conv + BatchNorm + ReLU → one op), and where fake-quant goes (tfmot's annotate + layout
@@ -51,129 +34,77 @@ export function makePlan(graph: LayerGraph, options: MakePlanOptions): Plan {
   const readers = consumers(graph);
   const outputs = new Set(graph.outputs);
   const alias = new Map<string, string>();
-  const resolve = (id: string) => alias.get(id) ?? id;
   const fused = new Set<GraphNode>();
   const nodes: PlanNode[] = [];
-
-  const lookup = (node: GraphNode): QuantizeSpec => {
-    const own = options.ruleFor?.(node);
-    if (own) return own;
-    const desc = describeLayer(node.layer, node.path);
-    return scheme.registry.lookup(desc) ?? fail(unsupportedLayerMessage(desc, scheme.registry, scheme.name));
+  const shapes = new Map<string, readonly (number | null)[]>([...graph.inputs, ...graph.nodes].map((v) => [v.id, v.shape]));
+  const ctx: PlanContext = {
+    scheme,
+    lookup(node) {
+      const own = options.ruleFor?.(node);
+      if (own) return own;
+      const desc = describeLayer(node.layer, node.path);
+      return scheme.registry.lookup(desc) ?? fail(unsupportedLayerMessage(desc, scheme.registry, scheme.name));
+    },
+    soleReader(node) {
+      const r = readers.get(node.id) ?? [];
+      return r.length === 1 && !outputs.has(node.id) && r[0]!.inputs.length === 1 ? r[0] : undefined;
+    },
+    fusionFor: (producer, ownActivation, next, nextSpec) =>
+      next && nextSpec
+        ? scheme.fusions.find((f) => f.producers.includes(producer.layer.getClassName()) && f.activations.includes(next.layer.getClassName()) && f.whenProducerActivation.includes(ownActivation) && FUSED_AS[nextSpec.op] !== undefined)
+        : undefined,
+    shapeOf: (id) => shapes.get(id) ?? fail(`value "${id}" has no known shape`),
+    resolve: (id) => alias.get(id) ?? id,
+    alias: (id, to) => alias.set(id, to),
+    fuse: (node) => fused.add(node),
+    push: (...made) => nodes.push(...made),
   };
   const byPath = new Map(graph.nodes.map((n) => [n.path, n]));
-  /** The only reader of `node`'s value, when it may be fused into it. */
-  const soleReader = (node: GraphNode): GraphNode | undefined => {
-    const r = readers.get(node.id) ?? [];
-    return r.length === 1 && !outputs.has(node.id) && r[0]!.inputs.length === 1 ? r[0] : undefined;
-  };
-  const fusionFor = (producer: GraphNode, ownActivation: string, next: GraphNode | undefined, nextSpec: QuantizeSpec | undefined): FusionRule | undefined =>
-    next && nextSpec
-      ? scheme.fusions.find((f) => f.producers.includes(producer.layer.getClassName()) && f.activations.includes(next.layer.getClassName()) && f.whenProducerActivation.includes(ownActivation) && FUSED_AS[nextSpec.op] !== undefined)
-      : undefined;
 
   for (const node of graph.nodes) {
     if (fused.has(node)) continue;
-    const spec = lookup(node);
+    const spec = ctx.lookup(node);
     const desc = describeLayer(node.layer, node.path);
-    const inputs = node.inputs.map(resolve);
+    const inputs = node.inputs.map(ctx.resolve);
     const base = { name: node.path, className: desc.className, config: desc.config, inputs, application: node.application };
     if (spec.op === 'Identity') {
       alias.set(node.id, inputs[0]!);
       continue;
     }
     if (spec.op === 'Input') fail(`layer "${node.path}" (class ${desc.className}) is an input layer inside the model graph; qatkit expects inputs only at the model's edge`);
-    if (spec.op === 'BatchNorm') {
-      fail(`BatchNormalization "${node.path}" does not follow a Conv2D, DepthwiseConv2D or Dense it can be folded into (on the channel axis); standalone BatchNormalization is not supported yet — put it right after a conv or dense layer`);
-    }
-    if (!WEIGHTED.has(spec.op)) {
-      let last = node;
-      let activation: FusedActivation = 'none';
-      const next = soleReader(node);
-      const nextSpec = next ? lookup(next) : undefined;
-      if (fusionFor(node, 'linear', next, nextSpec)) {
-        activation = FUSED_AS[nextSpec!.op]!;
-        fused.add(next!);
-        last = next!;
-      }
-      nodes.push({ ...base, id: last.id, layers: last === node ? [node.path] : [node.path, last.path], op: spec.op, shape: last.shape, activation, output: quantOf((last === node ? spec : nextSpec!).output, spec.op) });
+    const lowering = LOWERINGS[desc.className];
+    if (lowering) {
+      lowering(ctx, node, spec, desc);
       continue;
     }
-    // A conv or dense layer, with what follows it folded in.
-    const ownActivation = String(desc.config['activation'] ?? 'linear');
-    const rule: ActivationRule | undefined = spec.activations?.[ownActivation];
-    if (!rule) {
-      fail(`layer "${node.path}" (class ${desc.className}) uses activation "${ownActivation}", which the ${scheme.name} scheme cannot quantize (supported: ${Object.keys(spec.activations ?? {}).join(', ') || 'none'})`);
+    if (spec.op === 'BatchNorm') fail(`layer "${node.path}" (class ${desc.className}) maps to BatchNorm, which only folds into a conv/dense layer before it or lowers from a BatchNormalization layer`);
+    if (desc.className === 'DepthwiseConv2D' && pairOf(desc.config['dilationRate'] ?? 1).some((d) => d !== 1)) {
+      // tfjs-layers 4.22's DepthwiseConv2D passes no dilation to the op (call and output shape): predict runs it undilated.
+      fail(`layer "${node.path}" (class DepthwiseConv2D) has dilationRate ${JSON.stringify(desc.config['dilationRate'])}, which tfjs's DepthwiseConv2D ignores (it computes an undilated convolution); qatkit will not deploy a model that differs from predict — use SeparableConv2D or Conv2D for dilation, or dilationRate 1`);
     }
-    const weightRule = Object.values(spec.weights)[0];
-    if (!weightRule) fail(`the registry rule for "${node.path}" (class ${desc.className}) quantizes no weight`);
-    const layers = [node.path];
+    if (WEIGHTED_OPS.has(spec.op)) {
+      const { nodes: made, last } = planWeighted(ctx, node, spec, plainView(node, spec, desc.className, desc.config));
+      nodes.push(...made);
+      if (made.at(-1)!.id !== last.id) alias.set(last.id, made.at(-1)!.id);
+      continue;
+    }
+    if (desc.className === 'Activation') {
+      nodes.push(...lowerActivation(ctx, { id: node.id, name: node.path, className: desc.className, config: desc.config, input: inputs[0]!, shape: node.shape, application: node.application, layers: [node.path] }, spec));
+      continue;
+    }
     let last = node;
-    let outputRule = spec.output;
-    let batchNorm: BatchNormFold | undefined;
-    let activation: FusedActivation = rule.kind === 'fused' ? rule.as : 'none';
-    const bnNode = rule.kind === 'fused' && rule.as === 'none' ? soleReader(node) : undefined;
-    const bnSpec = bnNode ? lookup(bnNode) : undefined;
-    if (bnNode && bnSpec?.op === 'BatchNorm' && scheme.fusions.some((f) => f.foldBatchNorm && f.producers.includes(desc.className))) {
-      batchNorm = batchNormFold(bnNode, node.shape.length);
-      if (batchNorm) {
-        fused.add(bnNode);
-        layers.push(bnNode.path);
-        last = bnNode;
-        outputRule = bnSpec.output;
-      }
+    let activation: FusedActivation = 'none';
+    const next = ctx.soleReader(node);
+    const nextSpec = next ? ctx.lookup(next) : undefined;
+    if (ctx.fusionFor(node, 'linear', next, nextSpec)) {
+      activation = FUSED_AS[nextSpec!.op]!;
+      fused.add(next!);
+      last = next!;
     }
-    if (activation === 'none' && rule.kind === 'fused') {
-      const next = soleReader(last);
-      const nextSpec = next ? lookup(next) : undefined;
-      if (fusionFor(node, ownActivation, next, nextSpec)) {
-        activation = FUSED_AS[nextSpec!.op]!;
-        fused.add(next!);
-        layers.push(next!.path);
-        last = next!;
-        outputRule = nextSpec!.output;
-      }
-    }
-    const weighted: PlanNode = {
-      ...base,
-      id: last.id,
-      layers,
-      op: spec.op,
-      shape: last.shape,
-      activation,
-      ...(batchNorm ? { batchNorm } : {}),
-      weights: { quantizer: weightRule.quantizer, perAxis: weightRule.perAxis },
-      output: quantOf(outputRule, spec.op),
-    };
-    nodes.push(weighted);
-    if (rule.kind === 'separate') {
-      // softmax / sigmoid / tanh as the layer's own activation: its own op after a learned range.
-      const actName = `${node.path}_${(rule.config?.['activation'] as string | undefined) ?? rule.layer.toLowerCase()}`;
-      alias.set(node.id, `${node.id}_${(rule.config?.['activation'] as string | undefined) ?? rule.layer.toLowerCase()}`);
-      const actSpec = scheme.registry.lookup({ className: rule.layer, name: actName, config: rule.config ?? { axis: -1 } });
-      if (!actSpec || WEIGHTED.has(actSpec.op) || actSpec.op === 'Identity' || actSpec.op === 'Input' || actSpec.op === 'BatchNorm') {
-        fail(`layer "${node.path}" uses activation "${ownActivation}", which the ${scheme.name} scheme has no ${rule.layer} rule for`);
-      }
-      nodes.push({ name: actName, className: rule.layer, config: rule.config ?? { axis: -1 }, inputs: [weighted.id], application: 0, id: resolve(node.id), layers: [node.path], op: actSpec.op, shape: node.shape, activation: 'none', output: quantOf(actSpec.output, actSpec.op) });
-    }
+    nodes.push({ ...base, id: last.id, layers: last === node ? [node.path] : [node.path, last.path], op: spec.op, shape: last.shape, activation, output: quantOf((last === node ? spec : nextSpec!).output, spec.op) });
   }
   const inputs = graph.inputs.map((i) => ({ id: i.id, shape: i.shape, output: { kind: 'input' as const, quantizer: scheme.input, ...(options.inputRange ? { range: options.inputRange } : {}) } }));
-  const plan: Plan = { version: 1, name: graph.name, scheme: scheme.name, inputs, nodes, outputs: graph.outputs.map(resolve) };
+  const plan: Plan = { version: 1, name: graph.name, scheme: scheme.name, inputs, nodes, outputs: graph.outputs.map(ctx.resolve) };
   const quantized = options.quantized;
   return quantized ? withFloatRegions(plan, (node) => quantized(byPath.get(node.layers[0]!)!), scheme.input) : plan;
 }
-
-/** A BatchNormalization over the last axis of a rank-`rank` value folds; any other axis does not. */
-function batchNormFold(bn: GraphNode, rank: number): BatchNormFold | undefined {
-  const c = bn.layer.getConfig() as Record<string, unknown>;
-  const axis = Number(c['axis'] ?? -1);
-  if (axis !== -1 && axis !== rank - 1) return undefined;
-  return {
-    layer: bn.path,
-    epsilon: Number(c['epsilon'] ?? 1e-3),
-    momentum: Number(c['momentum'] ?? 0.99),
-    center: c['center'] !== false,
-    scale: c['scale'] !== false,
-  };
-}
-

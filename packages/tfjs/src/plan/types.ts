@@ -36,6 +36,31 @@ export interface PlanWeights {
   readonly perAxis: boolean;
 }
 
+/**
+ * Where a weighted node's kernel and bias come from when it is not simply the first two weights
+ * of its first layer: one tfjs layer lowered to several ops (SeparableConv2D's depthwise and
+ * pointwise kernels), or a kernel reshaped for the op (Conv1D's [k, in, out] as [1, k, in, out]).
+ */
+export interface WeightsFrom {
+  /** Source layer path. */
+  readonly layer: string;
+  /** Weight names in that layer, as tfjs names them (`depthwise_kernel`, `pointwise_kernel`, `bias`). */
+  readonly kernel: string;
+  readonly bias?: string;
+  /** The kernel's shape in the QAT layer's layout, when the source stores it in another. */
+  readonly kernelShape?: readonly number[];
+}
+
+/**
+ * The constant second operand of an elementwise op (int8 per tensor in the export, fake-quantized
+ * the same way in QAT): literal values, a standalone BatchNormalization's per-channel factor
+ * γ/√(σ²+ε) or offset β − μ·γ/√(σ²+ε), or a layer weight (PReLU's alpha).
+ */
+export type PlanConstant =
+  | { readonly kind: 'values'; readonly values: readonly number[]; readonly shape: readonly number[] }
+  | { readonly kind: 'batch-norm-scale' | 'batch-norm-offset'; readonly batchNorm: BatchNormFold }
+  | { readonly kind: 'weight'; readonly layer: string; readonly weight: string };
+
 export interface PlanNode {
   /** The value this node produces (the last fused layer's output). */
   readonly id: string;
@@ -54,6 +79,15 @@ export interface PlanNode {
   readonly activation: FusedActivation;
   readonly batchNorm?: BatchNormFold;
   readonly weights?: PlanWeights;
+  /** Set when the node's weights are not its first layer's first two (see WeightsFrom). */
+  readonly weightsFrom?: WeightsFrom;
+  /** A constant operand, read after `inputs` (Mul/Add/Prelu lowered from BatchNorm, Average, PReLU…). */
+  readonly constant?: PlanConstant & { readonly quantizer?: QuantizerSpec; readonly trainable: boolean };
+  /**
+   * One of several ops a layer is lowered to (or an activation split off a conv): the QAT model
+   * builds it from `className` and `config` instead of cloning the source layer.
+   */
+  readonly lowered?: boolean;
   /** Which application of a shared layer this node is (0 for the first). */
   readonly application: number;
   readonly output: PlanQuant;

@@ -1,23 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { QatkitError, type QuantizeScheme } from '@qatkit/core';
+import type { QuantizeScheme } from '@qatkit/core';
 import type { LayerGraph } from '../graph/walk.js';
 import { FakeQuant } from '../layers/fake-quant.js';
-import { QuantConv2D } from '../layers/quant-conv2d.js';
-import { QuantDense } from '../layers/quant-dense.js';
-import { QuantDepthwiseConv2D } from '../layers/quant-depthwise.js';
-import type { QuantWeighted, QuantWeightedArgs } from '../layers/quant-weighted.js';
-import { pairOf } from '../layers/shapes.js';
-import { fakeQuantName, inputQuantName, quantLayerName, safeName, type Plan, type PlanNode, type PlanQuant } from '../plan/types.js';
+import { fakeQuantName, inputQuantName, safeName, type Plan, type PlanNode, type PlanQuant } from '../plan/types.js';
+import { cloneLayer, constLayer, loweredLayer, weightedLayer } from './qat-layers.js';
+import { qatInitWeights, sourceConstant } from './source-weights.js';
 
 /** Metadata key under which a QAT model carries its plan (saved in model.json by tf.io). */
 export const PLAN_KEY = 'qatkit';
-
-/** Rebuilds a stateless layer (pooling, reshape, add, …) from its config under `name`. */
-function cloneLayer(layer: tf.layers.Layer, name: string): tf.layers.Layer {
-  const { batchInputShape: _b, inputShape: _i, ...config } = layer.getConfig() as Record<string, unknown>;
-  const Ctor = layer.constructor as new (args: unknown) => tf.layers.Layer;
-  return new Ctor({ ...config, name });
-}
 
 function fakeQuantFor(quant: PlanQuant, name: string, scheme: QuantizeScheme): FakeQuant | undefined {
   switch (quant.kind) {
@@ -34,30 +24,6 @@ function fakeQuantFor(quant: PlanQuant, name: string, scheme: QuantizeScheme): F
   }
 }
 
-function weightedLayer(node: PlanNode): QuantWeighted<QuantWeightedArgs> {
-  const c = node.config;
-  if (c['padding'] !== undefined && c['padding'] !== 'same' && c['padding'] !== 'valid') {
-    throw new QatkitError('UNSUPPORTED_LAYER', `layer "${node.name}" (class ${node.className}) uses padding "${String(c['padding'])}"; only same and valid map to TFLite`);
-  }
-  const common: QuantWeightedArgs = {
-    name: quantLayerName(node.name),
-    useBias: c['useBias'] !== false,
-    activation: node.activation === 'none' ? 'linear' : node.activation,
-    weightQuantizer: node.weights!.quantizer,
-    perAxis: node.weights!.perAxis,
-    ...(node.batchNorm ? { batchNorm: { epsilon: node.batchNorm.epsilon, momentum: node.batchNorm.momentum, center: node.batchNorm.center, scale: node.batchNorm.scale } } : {}),
-  };
-  const window = { kernelSize: pairOf(c['kernelSize']), strides: pairOf(c['strides'] ?? 1), dilationRate: pairOf(c['dilationRate'] ?? 1), padding: c['padding'] as 'same' | 'valid' };
-  switch (node.op) {
-    case 'Conv2D':
-      return new QuantConv2D({ ...common, ...window, filters: c['filters'] as number });
-    case 'DepthwiseConv2D':
-      return new QuantDepthwiseConv2D({ ...common, ...window, depthMultiplier: (c['depthMultiplier'] as number | undefined) ?? 1 });
-    default:
-      return new QuantDense({ ...common, units: c['units'] as number });
-  }
-}
-
 /**
  * The QAT model of a plan: conv/dense layers (with their BatchNorm) become fake-quantizing layers
  * holding the float weights, stateless layers are rebuilt from their configs (one per source
@@ -67,34 +33,53 @@ export function buildQatModel(plan: Plan, graph: LayerGraph, scheme: QuantizeSch
   const source = new Map(graph.nodes.map((n) => [n.path, n.layer]));
   const values = new Map<string, tf.SymbolicTensor>();
   const made = new Map<string, tf.layers.Layer[]>();
+  const layerAt = (path: string) => source.get(path)!;
   const inputs = plan.inputs.map((i) => {
     const t = tf.input({ batchShape: [...i.shape], name: safeName(i.id), dtype: 'float32' });
     const fq = fakeQuantFor(i.output, inputQuantName(i.id), scheme);
     values.set(i.id, fq ? (fq.apply(t) as tf.SymbolicTensor) : t);
     return t;
   });
+  const groups = floatGroups(plan);
   for (const node of plan.nodes) {
-    const ins = node.inputs.map((id) => values.get(id)!);
     if (node.layers.length === 0) {
       // A boundary of a float region: QUANTIZE is a fake-quant, DEQUANTIZE passes the value on.
       const fq = fakeQuantFor(node.output, fakeQuantName(node.id), scheme);
-      values.set(node.id, fq ? (fq.apply(ins[0]!) as tf.SymbolicTensor) : ins[0]!);
+      values.set(node.id, fq ? (fq.apply(values.get(node.inputs[0]!)!) as tf.SymbolicTensor) : values.get(node.inputs[0]!)!);
       continue;
     }
+    if (node.output.kind === 'float') {
+      // Left float: the source layers themselves (cloned once), however many ops they lower to.
+      const group = groups.get(groupKey(node))!;
+      if (group.last !== node) continue;
+      let layers = made.get(group.layers[0]!);
+      if (!layers) {
+        layers = group.layers.map((path) => cloneLayer(source.get(path)!, safeName(path)));
+        made.set(group.layers[0]!, layers);
+      }
+      const ins = group.inputs.map((id) => values.get(id)!);
+      let y: tf.SymbolicTensor | tf.SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
+      for (const layer of layers) y = layer.apply(y) as tf.SymbolicTensor;
+      layers.forEach((l, k) => l.weights.length > 0 && l.setWeights(source.get(group.layers[k]!)!.getWeights()));
+      values.set(node.id, y as tf.SymbolicTensor);
+      continue;
+    }
+    const ins = node.inputs.map((id) => values.get(id)!);
     let layers = made.get(node.name);
     const fresh = !layers;
+    const constant = node.constant ? sourceConstant(node, layerAt) : undefined;
     if (!layers) {
       if (node.weights) layers = [weightedLayer(node)];
-      else if (node.className !== source.get(node.layers[0]!)?.getClassName()) {
-        // An activation split off a conv/dense (its own softmax/sigmoid/tanh).
-        layers = [node.op === 'Softmax' ? tf.layers.softmax({ axis: -1, name: safeName(node.name) }) : tf.layers.activation({ activation: node.config['activation'] as 'sigmoid', name: safeName(node.name) })];
-      } else layers = node.layers.map((path) => cloneLayer(source.get(path)!, safeName(path)));
+      else if (constant) layers = [constLayer(node, constant.shape)];
+      else if (node.lowered) layers = [loweredLayer(node)];
+      else layers = node.layers.map((path) => cloneLayer(source.get(path)!, safeName(path)));
       made.set(node.name, layers);
     }
     let y: tf.SymbolicTensor | tf.SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
     for (const layer of layers) y = layer.apply(y) as tf.SymbolicTensor;
-    if (fresh && node.weights) layers[0]!.setWeights(node.layers.flatMap((path) => (source.get(path)!.getClassName() === 'BatchNormalization' || path === node.layers[0] ? source.get(path)!.getWeights() : [])));
-    else if (fresh && layers.length === node.layers.length) layers.forEach((l, k) => l.weights.length > 0 && l.setWeights(source.get(node.layers[k]!)!.getWeights()));
+    if (fresh && node.weights) layers[0]!.setWeights(qatInitWeights(node, layerAt));
+    else if (fresh && constant) layers[0]!.setWeights([tf.tensor(constant.data, constant.shape)]);
+    else if (fresh && !node.lowered) layers.forEach((l, k) => l.weights.length > 0 && l.setWeights(source.get(node.layers[k]!)!.getWeights()));
     const fq = fakeQuantFor(node.output, fakeQuantName(node.id), scheme);
     values.set(node.id, fq ? (fq.apply(y) as tf.SymbolicTensor) : (y as tf.SymbolicTensor));
   }
@@ -108,4 +93,30 @@ export function planOf(model: tf.LayersModel): Plan | undefined {
   const meta = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
   const plan = meta?.[PLAN_KEY] as Plan | undefined;
   return plan && plan.version === 1 ? plan : undefined;
+}
+
+const groupKey = (node: PlanNode) => `${node.layers[0]!}#${node.application}`;
+
+interface FloatGroup {
+  /** The group's last node: where the cloned layers run. */
+  last: PlanNode;
+  /** Source layers of the group's nodes, in order, once each. */
+  layers: string[];
+  /** Values the group reads from outside it, in order. */
+  inputs: string[];
+}
+
+/** Float nodes grouped by the layer application they come from (a lowered layer is several nodes). */
+function floatGroups(plan: Plan): Map<string, FloatGroup> {
+  const groups = new Map<string, FloatGroup & { made: Set<string> }>();
+  for (const node of plan.nodes) {
+    if (node.output.kind !== 'float' || node.layers.length === 0) continue;
+    const g = groups.get(groupKey(node)) ?? { last: node, layers: [], inputs: [], made: new Set<string>() };
+    for (const path of node.layers) if (!g.layers.includes(path)) g.layers.push(path);
+    for (const id of node.inputs) if (!g.made.has(id) && !g.inputs.includes(id)) g.inputs.push(id);
+    g.made.add(node.id);
+    g.last = node;
+    groups.set(groupKey(node), g);
+  }
+  return groups;
 }
