@@ -4,6 +4,7 @@ import { checkAgreement } from '@qatkit/cli';
 import { loadLiteRt, type LiteRt } from '@qatkit/litert-runner';
 import { calibrate, initBackend, quantizeModel, toFloatGraph, toGraph } from '@qatkit/tfjs';
 import { compareOutput, maxRelativeError, outputStep, predictAll, runDeployed } from './deployed.js';
+import { MORE_FAMILIES, type Body } from './layer-families.js';
 
 /**
  * One small model per layer family, each end to end: QAT-wrapped, trained a step, exported as
@@ -19,7 +20,6 @@ beforeAll(async () => {
 
 const L = tf.layers;
 type Sym = tf.SymbolicTensor;
-type Body = (x: Sym) => Sym;
 
 /** A model: input of `shape` → body → (flatten) → dense(4), so every family feeds a real op. */
 function modelOf(shape: number[], body: Body, flatten = true): tf.LayersModel {
@@ -54,6 +54,7 @@ const FAMILIES: [string, number[], Body, boolean?][] = [
   ['Reshape and Permute', img, (x) => L.permute({ dims: [2, 1, 3] }).apply(L.reshape({ targetShape: [4, 16, 3] }).apply(x) as Sym) as Sym],
   ['Dropout, GaussianDropout, AlphaDropout and GaussianNoise vanish', img, (x) => L.gaussianNoise({ stddev: 0.1 }).apply(L.alphaDropout({ rate: 0.1 }).apply(L.gaussianDropout({ rate: 0.2 }).apply(L.dropout({ rate: 0.3 }).apply(x) as Sym) as Sym) as Sym) as Sym],
   ['Softmax layer as the output', [10], (x) => L.softmax().apply(L.dense({ units: 5 }).apply(x) as Sym) as Sym, false],
+  ...MORE_FAMILIES,
 ];
 
 describe.each(FAMILIES)('%s', (_name, shape, body, flatten = true) => {
