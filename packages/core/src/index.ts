@@ -29,5 +29,37 @@ export type {
 } from './plugin/registry.js';
 export type { GraphTransform, RangeTracking, QuantizeScheme } from './plugin/scheme.js';
 export type { IoType, ExportOptions, Exporter } from './plugin/exporter.js';
-export type { Placement, OpVerdict, TargetReport, TargetProfile } from './plugin/target.js';
+export type {
+  Confidence,
+  Placement,
+  Effect,
+  Provenance,
+  Finding,
+  TargetRule,
+  OpSupportRow,
+  PartitioningModel,
+  ProfileTables,
+  OpVerdict,
+  Partition,
+  TargetSummary,
+  TargetReport,
+  TargetRequirements,
+  TargetProfile,
+} from './plugin/target.js';
+export {
+  opKey,
+  opContext,
+  type TargetModel,
+  type ModelSubgraph,
+  type ModelOperator,
+  type ModelTensor,
+  type ModelQuantization,
+  type ModelOptionValue,
+  type OpContext,
+} from './plugin/target-model.js';
+export { runProfile, type ProfileRun } from './plugin/target-engine.js';
+export { partitionSubgraph, nodeSubsets } from './plugin/target-partition.js';
+export { estimateMacs } from './plugin/target-macs.js';
+export { countTransitions } from './plugin/target-summary.js';
+export { quantizationFor, type QuantizationPlan } from './plugin/target-requirements.js';
 export { createQuantizer, type Quantizer, type QuantizerOptions } from './plugin/create-quantizer.js';

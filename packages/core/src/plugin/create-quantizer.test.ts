@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { chain } from '../test-utils/target-model.js';
+import type { ProfileTables, TargetProfile } from './target.js';
+import { runProfile } from './target-engine.js';
 import { createQuantizer } from './create-quantizer.js';
 import type { QuantizeScheme } from './scheme.js';
 import type { Exporter } from './exporter.js';
@@ -32,8 +35,24 @@ describe('createQuantizer', () => {
   it('refuses two exporters for one format', () => {
     expect(() => createQuantizer({ scheme, exporters: [echo, { ...echo }] })).toThrow(/two exporters/);
   });
-  it('runs every target check', () => {
-    const qz = createQuantizer({ scheme, targets: [{ name: 't', check: (g) => ({ target: 't', ops: g.ops.map(() => ({ op: '', kind: '', placement: 'cpu', reasons: [] })) }) }] });
-    expect(qz.check(graph)).toEqual([{ target: 't', ops: [{ op: '', kind: '', placement: 'cpu', reasons: [] }] }]);
+  it('runs every target check on a deployable model, and refuses two targets of one name', () => {
+    const tables: ProfileTables = {
+      general: [],
+      ops: [],
+      unlisted: { id: 'U', rule: 'not supported', source: 's', confidence: 'SRC' },
+      partitioning: { kind: 'unlimited', rule: 'any', source: 's', confidence: 'SRC' },
+      acceleratedStatus: 'mapped',
+    };
+    const target: TargetProfile = {
+      name: 't',
+      title: 'T',
+      settings: {},
+      requirements: { perAxisWeights: true, io: ['int8'], activationBits: [8], because: [] },
+      check: (m) => runProfile(m, tables, { name: 't', title: 'T', settings: {}, config: undefined }),
+    };
+    const qz = createQuantizer({ scheme, targets: [target] });
+    const [report] = qz.check(chain(['ADD']));
+    expect(report).toMatchObject({ target: 't', summary: { verdict: 'cpu', ops: 1 }, ops: [{ opcode: 'ADD', placement: 'cpu', status: 'not supported' }] });
+    expect(() => createQuantizer({ scheme, targets: [target, { ...target }] })).toThrow(/two targets named "t"/);
   });
 });

@@ -4,6 +4,7 @@ import type { Graph } from '../ir/types.js';
 import type { ExportOptions, Exporter } from './exporter.js';
 import type { QuantizeScheme } from './scheme.js';
 import type { TargetProfile, TargetReport } from './target.js';
+import type { TargetModel } from './target-model.js';
 
 export interface QuantizerOptions {
   readonly scheme: QuantizeScheme;
@@ -20,8 +21,8 @@ export interface Quantizer {
   prepare(graph: Graph): Graph;
   /** Exports with the exporter registered for `format`. */
   export(graph: Graph, format: string, options?: ExportOptions): Uint8Array;
-  /** Every target's op-by-op report. */
-  check(graph: Graph): TargetReport[];
+  /** Every target's op-by-op report on a deployable model (e.g. `readTflite(bytes)` of an export). */
+  check(model: TargetModel): TargetReport[];
 }
 
 function assertUnique(kind: string, names: readonly string[]): void {
@@ -56,9 +57,8 @@ export function createQuantizer(options: QuantizerOptions): Quantizer {
       }
       return exporter.export(prepare(graph), exportOptions);
     },
-    check(graph: Graph): TargetReport[] {
-      const g = prepare(graph);
-      return targets.map((t) => t.check(g));
+    check(model: TargetModel): TargetReport[] {
+      return targets.map((t) => t.check(model));
     },
   });
 }
