@@ -2,6 +2,7 @@ export { exportTflite, tfliteExporter, type TfliteExportOptions } from './writer
 export {
   readTflite,
   type TfliteSummary,
+  type TfliteOptionValue,
   type TfliteSubgraphSummary,
   type TfliteTensorSummary,
   type TfliteOperatorSummary,

@@ -2,58 +2,23 @@ import { QatkitError } from '@qatkit/core';
 import { ByteBuffer } from 'flatbuffers';
 import { BuiltinOperator } from '../generated/tflite/builtin-operator.js';
 import { Model } from '../generated/tflite/model.js';
+import type { Operator } from '../generated/tflite/operator.js';
 import type { OperatorCode } from '../generated/tflite/operator-code.js';
 import type { SubGraph } from '../generated/tflite/sub-graph.js';
-import { TensorType } from '../generated/tflite/tensor-type.js';
+import { checkDataflow } from './check-dataflow.js';
+import { readBuiltinOptions } from './read-options.js';
+import { malformed, readTensor, spend, type Budget } from './read-tensors.js';
+import type { TfliteOperatorSummary, TfliteOptionValue, TfliteSubgraphSummary, TfliteSummary } from './summary.js';
 import { verifyModel } from './verify-model.js';
 
-export interface TfliteQuantizationSummary {
-  readonly scale: number[];
-  readonly zeroPoint: number[];
-  readonly quantizedDimension: number;
-}
-
-export interface TfliteTensorSummary {
-  readonly name: string;
-  readonly shape: number[];
-  /** TensorType name, e.g. 'INT8', 'FLOAT32'. */
-  readonly type: string;
-  /** Present when the tensor has at least one scale. */
-  readonly quantization?: TfliteQuantizationSummary;
-  readonly buffer: number;
-  /** The tensor's buffer holds constant data (inline, or by offset for >2 GB files). */
-  readonly hasData: boolean;
-}
-
-export interface TfliteOperatorSummary {
-  /** BuiltinOperator name, e.g. 'CONV_2D'; 'CUSTOM' for custom ops. */
-  readonly opcode: string;
-  readonly version: number;
-  readonly customCode?: string;
-  /** Tensor indices; -1 marks an omitted optional input. */
-  readonly inputs: number[];
-  readonly outputs: number[];
-}
-
-export interface TfliteSubgraphSummary {
-  readonly name: string;
-  readonly inputs: number[];
-  readonly outputs: number[];
-  readonly tensors: TfliteTensorSummary[];
-  readonly operators: TfliteOperatorSummary[];
-}
-
-export interface TfliteSummary {
-  readonly version: number;
-  readonly description: string;
-  readonly subgraphs: TfliteSubgraphSummary[];
-  /** Number of entries in the model's buffer table (including the empty buffer 0). */
-  readonly buffers: number;
-}
-
-function malformed(message: string): never {
-  throw new QatkitError('MALFORMED_MODEL', `not a valid TFLite model: ${message}`);
-}
+export type {
+  TfliteOptionValue,
+  TfliteQuantizationSummary,
+  TfliteTensorSummary,
+  TfliteOperatorSummary,
+  TfliteSubgraphSummary,
+  TfliteSummary,
+} from './summary.js';
 
 /** Converters before schema 3a left `builtin_code` at 0 and wrote the code in the int8 field. */
 function opcodeName(code: OperatorCode): string {
@@ -69,58 +34,46 @@ function indices(values: Int32Array | null, limit: number, allowOmitted: boolean
   return out;
 }
 
-/**
- * Walks a verified model. `budget` caps the number of elements summarised: a valid file
- * stores every tensor, operator and shape entry separately, so it can never exceed its byte
- * count, while a hostile file could alias one large subgraph many times over.
- */
-function readSubgraph(sg: SubGraph, model: Model, budget: { left: number }): TfliteSubgraphSummary {
-  const spend = (n: number): void => {
-    budget.left -= n;
-    if (budget.left < 0) malformed('structures are aliased beyond the size of the file');
-  };
-  const tensorCount = sg.tensorsLength();
-  const buffers = model.buffersLength();
-  const tensors: TfliteTensorSummary[] = [];
-  for (let i = 0; i < tensorCount; i++) {
-    const t = sg.tensors(i)!;
-    const shape = Array.from(t.shapeArray() ?? []);
-    spend(1 + shape.length);
-    const bufferIndex = t.buffer();
-    if (bufferIndex >= buffers) malformed(`tensor ${i} uses buffer ${bufferIndex}, but there are ${buffers}`);
-    const q = t.quantization();
-    const scaleCount = q?.scaleLength() ?? 0;
-    let quantization: TfliteQuantizationSummary | undefined;
-    if (q && scaleCount > 0) {
-      spend(scaleCount + q.zeroPointLength());
-      const zeroPoint: number[] = [];
-      for (let k = 0; k < q.zeroPointLength(); k++) zeroPoint.push(Number(q.zeroPoint(k)!));
-      quantization = { scale: Array.from(q.scaleArray()!), zeroPoint, quantizedDimension: q.quantizedDimension() };
-    }
-    const buffer = bufferIndex > 0 ? model.buffers(bufferIndex)! : null;
-    const hasData = buffer !== null && (buffer.dataLength() > 0 || buffer.size() > 0n);
-    tensors.push({
-      name: t.name() ?? '',
-      shape,
-      type: TensorType[t.type()] ?? `UNKNOWN_${t.type()}`,
-      ...(quantization ? { quantization } : {}),
-      buffer: bufferIndex,
-      hasData,
-    });
-  }
+/** The operator's builtin options table, decoded with bounds checks (field 4 of Operator; its type is field 3). */
+function optionsOf(op: Operator, view: DataView, budget: Budget): { optionsType?: string; options: Record<string, TfliteOptionValue> } {
+  const unionType = op.builtinOptionsType();
+  const rel = op.bb!.__offset(op.bb_pos, 12);
+  if (unionType === 0 || rel === 0) return { options: {} };
+  const at = op.bb_pos + rel;
+  return readBuiltinOptions(view, unionType, at + view.getUint32(at, true), budget);
+}
+
+function readOperator(sg: SubGraph, i: number, model: Model, view: DataView, tensorCount: number, budget: Budget): TfliteOperatorSummary {
+  const op = sg.operators(i)!;
+  const index = op.opcodeIndex();
   const opcodeCount = model.operatorCodesLength();
+  if (index >= opcodeCount) malformed(`operator ${i} uses opcode ${index}, but there are ${opcodeCount}`);
+  const code = model.operatorCodes(index)!;
+  const inputs = indices(op.inputsArray(), tensorCount, true, `operator ${i} input`);
+  const outputs = indices(op.outputsArray(), tensorCount, false, `operator ${i} output`);
+  const intermediates = indices(op.intermediatesArray(), tensorCount, false, `operator ${i} intermediate`);
+  spend(budget, 1 + inputs.length + outputs.length + intermediates.length);
+  const customCode = code.customCode();
+  const { optionsType, options } = optionsOf(op, view, budget);
+  return {
+    opcode: opcodeName(code),
+    version: code.version(),
+    ...(customCode !== null ? { customCode } : {}),
+    inputs,
+    outputs,
+    intermediates,
+    ...(optionsType !== undefined ? { optionsType } : {}),
+    options,
+    customOptionsLength: op.customOptionsLength(),
+  };
+}
+
+function readSubgraph(sg: SubGraph, model: Model, bytes: Uint8Array, view: DataView, budget: Budget): TfliteSubgraphSummary {
+  const tensorCount = sg.tensorsLength();
+  const tensors = [];
+  for (let i = 0; i < tensorCount; i++) tensors.push(readTensor(sg, i, model, bytes, view, budget));
   const operators: TfliteOperatorSummary[] = [];
-  for (let i = 0; i < sg.operatorsLength(); i++) {
-    const op = sg.operators(i)!;
-    const index = op.opcodeIndex();
-    if (index >= opcodeCount) malformed(`operator ${i} uses opcode ${index}, but there are ${opcodeCount}`);
-    const code = model.operatorCodes(index)!;
-    const inputs = indices(op.inputsArray(), tensorCount, true, `operator ${i} input`);
-    const outputs = indices(op.outputsArray(), tensorCount, false, `operator ${i} output`);
-    spend(1 + inputs.length + outputs.length);
-    const customCode = code.customCode();
-    operators.push({ opcode: opcodeName(code), version: code.version(), ...(customCode !== null ? { customCode } : {}), inputs, outputs });
-  }
+  for (let i = 0; i < sg.operatorsLength(); i++) operators.push(readOperator(sg, i, model, view, tensorCount, budget));
   return {
     name: sg.name() ?? '',
     inputs: indices(sg.inputsArray(), tensorCount, false, 'subgraph input'),
@@ -131,9 +84,13 @@ function readSubgraph(sg: SubGraph, model: Model, budget: { left: number }): Tfl
 }
 
 /**
- * Summarises a .tflite file: tensors, quantization and operators of every subgraph.
- * Malformed input (wrong identifier, truncation, out-of-range offsets or indices) raises
- * QatkitError('MALFORMED_MODEL'); nothing is read before the structure is verified.
+ * Reads a .tflite file (schema 3, any converter): every subgraph's tensors (shape, shape signature,
+ * type, per-tensor or per-axis quantization, constant data position and small constant values) and
+ * operators (builtin or custom, version, inputs, outputs, intermediates, decoded builtin options).
+ * Malformed input (wrong identifier, truncation, out-of-range offsets or indices, negative
+ * dimensions, data sizes that do not match the shape, dataflow cycles, recursive control flow)
+ * raises QatkitError('MALFORMED_MODEL'); nothing is read before the structure is verified, and the
+ * work is bounded by the file's size.
  */
 export function readTflite(bytes: Uint8Array): TfliteSummary {
   if (!(bytes instanceof Uint8Array)) {
@@ -153,8 +110,10 @@ export function readTflite(bytes: Uint8Array): TfliteSummary {
 
 function summarise(bytes: Uint8Array): TfliteSummary {
   const model = Model.getRootAsModel(new ByteBuffer(bytes));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const budget = { left: bytes.length };
   const subgraphs: TfliteSubgraphSummary[] = [];
-  for (let i = 0; i < model.subgraphsLength(); i++) subgraphs.push(readSubgraph(model.subgraphs(i)!, model, budget));
+  for (let i = 0; i < model.subgraphsLength(); i++) subgraphs.push(readSubgraph(model.subgraphs(i)!, model, bytes, view, budget));
+  checkDataflow(subgraphs);
   return { version: model.version(), description: model.description() ?? '', subgraphs, buffers: model.buffersLength() };
 }

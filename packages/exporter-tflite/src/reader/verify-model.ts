@@ -30,11 +30,32 @@ const QUANTIZATION: TableSpec = {
   name: 'QuantizationParameters',
   fields: { 2: vector(4) /* scale */, 3: vector(8) /* zero_point */, 6: scalar(4) /* quantized_dimension */ },
 };
+/** A table whose fields are read later with their own bounds checks (builtin options); only its header is verified here. */
+const OPAQUE: TableSpec = { name: 'table', fields: {} };
 const TENSOR: TableSpec = {
   name: 'Tensor',
-  fields: { 0: vector(4), 1: scalar(1), 2: scalar(4), 3: str, 4: { kind: 'table', spec: () => QUANTIZATION } },
+  fields: {
+    0: vector(4) /* shape */,
+    1: scalar(1) /* type */,
+    2: scalar(4) /* buffer */,
+    3: str /* name */,
+    4: { kind: 'table', spec: () => QUANTIZATION },
+    5: scalar(1) /* is_variable */,
+    7: vector(4) /* shape_signature */,
+  },
 };
-const OPERATOR: TableSpec = { name: 'Operator', fields: { 0: scalar(4), 1: vector(4), 2: vector(4) } };
+const OPERATOR: TableSpec = {
+  name: 'Operator',
+  fields: {
+    0: scalar(4) /* opcode_index */,
+    1: vector(4) /* inputs */,
+    2: vector(4) /* outputs */,
+    3: scalar(1) /* builtin_options_type */,
+    4: { kind: 'table', spec: () => OPAQUE } /* builtin_options */,
+    5: vector(1) /* custom_options */,
+    8: vector(4) /* intermediates */,
+  },
+};
 const SUBGRAPH: TableSpec = {
   name: 'SubGraph',
   fields: { 0: { kind: 'tables', spec: () => TENSOR }, 1: vector(4), 2: vector(4), 3: { kind: 'tables', spec: () => OPERATOR }, 4: str },
@@ -58,7 +79,8 @@ function malformed(message: string): never {
 
 class Verifier {
   private readonly view: DataView;
-  private readonly seen = new Set<string>();
+  /** Verified positions per table spec (and per vector of tables): aliasing costs nothing twice. */
+  private readonly seen = new Map<TableSpec | string, Set<number>>();
 
   constructor(private readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -85,10 +107,16 @@ class Verifier {
     return n;
   }
 
+  private firstVisit(key: TableSpec | string, pos: number): boolean {
+    let set = this.seen.get(key);
+    if (!set) this.seen.set(key, (set = new Set()));
+    if (set.has(pos)) return false;
+    set.add(pos);
+    return true;
+  }
+
   table(pos: number, spec: TableSpec): void {
-    const key = `${spec.name}@${pos}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    if (!this.firstVisit(spec, pos)) return;
     this.need(pos, 4, spec.name);
     const vtable = pos - this.view.getInt32(pos, true);
     this.need(vtable, 4, `${spec.name} vtable`);
@@ -120,9 +148,7 @@ class Verifier {
         this.table(pos, field.spec());
         return;
       case 'tables': {
-        const key = `[${what}]@${pos}`;
-        if (this.seen.has(key)) return;
-        this.seen.add(key);
+        if (!this.firstVisit(what, pos)) return;
         const n = this.vectorLength(pos, 4, what);
         const spec = field.spec();
         for (let i = 0; i < n; i++) this.table(this.deref(pos + 4 + 4 * i, `${what}[${i}]`), spec);
