@@ -2,6 +2,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { initBackend } from './backend.js';
+import * as browserHalf from './backend-browser.js';
 import { TRAINING_KERNEL_NAMES, trainingKernelConfigs } from './kernels/index.js';
 
 const isOurs = (kernel: string, backendName: string) =>
@@ -61,5 +62,17 @@ describe('initBackend', () => {
     expect(dw.shape).toEqual([3, 3, 3, 4]);
     expect(dw.dataSync().some((v) => v !== 0)).toBe(true);
     tf.dispose([x, w, dw]);
+  });
+
+  it('falls back along webgpu → webgl → wasm when no GPU backend can start (Node has none)', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(await initBackend('webgpu')).toBe('wasm');
+    expect(await initBackend('webgl')).toBe('wasm');
+    for (const k of TRAINING_KERNEL_NAMES) expect(isOurs(k, 'wasm')).toBe(true);
+  });
+
+  it("the browser half (swapped in by package.json's browser field) leaves the wasm paths to the page", async () => {
+    expect(browserHalf.defaultWasmPaths()).toBeUndefined();
+    expect(await browserHalf.loadTfjsNode()).toBe(false);
   });
 });
