@@ -16,7 +16,7 @@ export {
   type NudgedRange,
 } from './quant/range.js';
 export { quantize, dequantize, fakeQuantize, quantizeBias, roundHalfAwayFromZero } from './quant/quantize.js';
-export { REQUANT_LIMIT, REQUANT_TARGET, BIAS_LIMIT, requantFloor, biasSafeWeightScales, maxRequantRatio } from './quant/limits.js';
+export { REQUANT_LIMIT, REQUANT_TARGET, BIAS_LIMIT, requantFloor, biasSafeWeightScales, maxRequantRatio, addFloor, mulFloor, ADD_RATIO_TARGET, MUL_RATIO_TARGET } from './quant/limits.js';
 export { frexp, quantizeMultiplier, multiplyByQuantizedMultiplier, type QuantizedMultiplier } from './quant/multiplier.js';
 export type {
   LayerDescriptor,

@@ -115,6 +115,27 @@ describe.each([
   });
 });
 
+describe('a residual Add + ReLU whose sum is never positive', () => {
+  it('gets an output scale floor in QAT (core addFloor) and deploys as trained', async () => {
+    const input = tf.input({ shape: [6], name: 'x' });
+    const a = L.dense({ units: 4, name: 'a' }).apply(input) as Sym;
+    const b = L.dense({ units: 4, name: 'b' }).apply(input) as Sym;
+    const dead = L.reLU({ name: 'dead' }).apply(L.add({ name: 'sum' }).apply([a, b]) as Sym) as Sym;
+    const model = tf.model({ inputs: input, outputs: L.dense({ units: 3, name: 'out' }).apply(dead) as Sym });
+    for (const name of ['a', 'b']) model.getLayer(name).setWeights([tf.fill([6, 4], 0.1), tf.fill([4], -5)]);
+    const qat = quantizeModel(model, { inputRange: [0, 1] });
+    calibrate(qat, [tf.randomUniform([16, 6], 0, 1, 'float32', 1)]);
+    const graph = toGraph(qat);
+    const inScale = Math.max(...['a', 'b'].map((n) => graph.tensors[n]!.quantization!.scale[0]!));
+    // Without the floor the range [0, 0] gives a scale ~4e-9 and LiteRT's ADD aborts.
+    expect(graph.tensors['dead']!.quantization!.scale[0]).toBeCloseTo(inScale / 2 ** 18, 12);
+    const test = [tf.randomUniform([16, 6], 0, 1, 'float32', 2)];
+    const deployed = await runDeployed(rt, graph, 'int8', test);
+    const verdict = checkAgreement(compareOutput(predictAll(qat, test)[0]!, deployed, 0, outputStep(graph, 0)));
+    expect(verdict.ok, verdict.message).toBe(true);
+  });
+});
+
 describe('average pooling', () => {
   it('rounds exact ties away from zero on the int8 grid, as LiteRT does', async () => {
     const input = tf.input({ shape: [2, 8, 1], name: 'image' });

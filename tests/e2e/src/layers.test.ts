@@ -27,7 +27,21 @@ function modelOf(shape: number[], body: Body, flatten = true): tf.LayersModel {
   let y = body(input);
   if (flatten && y.shape.length > 2) y = L.flatten({ name: 'flat' }).apply(y) as Sym;
   if (flatten) y = L.dense({ units: 4, name: 'out' }).apply(y) as Sym;
-  return tf.model({ inputs: input, outputs: y, name: 'family' });
+  return seeded(tf.model({ inputs: input, outputs: y, name: 'family' }));
+}
+
+/** Seeded weights (tfjs initializers are not), so every run tests the same model. */
+function seeded(model: tf.LayersModel): tf.LayersModel {
+  model.layers.forEach((layer, i) => {
+    const weights = layer.weights;
+    if (weights.length === 0) return;
+    layer.setWeights(
+      weights.map((w, k) =>
+        /variance/.test(w.name) ? tf.randomUniform(w.shape, 0.5, 2, 'float32', 100 * i + k) : tf.randomUniform(w.shape, -0.6, 0.6, 'float32', 100 * i + k),
+      ),
+    );
+  });
+  return model;
 }
 
 const img: number[] = [8, 8, 3];

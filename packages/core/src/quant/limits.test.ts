@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BIAS_LIMIT, REQUANT_LIMIT, biasSafeWeightScales, maxRequantRatio, requantFloor } from './limits.js';
+import { BIAS_LIMIT, REQUANT_LIMIT, addFloor, biasSafeWeightScales, maxRequantRatio, mulFloor, requantFloor } from './limits.js';
+import { quantizeMultiplier } from './multiplier.js';
 import { quantizeBias } from './quantize.js';
 import { activationQuantization, nudgeRange, type QuantizerSpec } from './range.js';
 
@@ -65,4 +66,18 @@ describe('quantizeBias', () => {
 
 describe('REQUANT_LIMIT', () => {
   it('is XNNPACK\'s bound', () => expect(REQUANT_LIMIT).toBe(256));
+});
+
+describe('addFloor and mulFloor', () => {
+  it('keep ADD below 2^19 and MUL below the int32 intermediate overflow for any input scales', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-9, max: 1e3, noNaN: true }), fc.double({ min: 1e-9, max: 1e3, noNaN: true }), (a, b) => {
+        expect(Math.max(a, b) / addFloor([a, b])).toBeLessThan(2 ** 19);
+        // exporter-tflite's check: 256 × 256 × 2^shift must fit int32.
+        const { shift } = quantizeMultiplier((a * b) / mulFloor(a, b));
+        expect(2 ** 16 * 2 ** Math.max(shift, 0)).toBeLessThanOrEqual(2 ** 31 - 1);
+      }),
+      { seed: 3, numRuns: 300 },
+    );
+  });
 });

@@ -16,6 +16,12 @@ import { QatkitError } from '../errors.js';
  *    TFLite converter, we widen that channel's weight scale until |bias_q| ≤ BIAS_LIMIT instead of
  *    clamping (`biasSafeWeightScales`). BIAS_LIMIT is 2^30, not 2^31 − 1, to leave the int32
  *    accumulator room for the sum of products (up to 2^30 / (255 × 127) ≈ 33,000 terms at their worst).
+ * 3. Elementwise ops (found on LiteRT; exporter-tflite's elementwise-limits.ts checks them): int8 ADD
+ *    and SUB rescale their inputs onto 2 × max(input scale) / 2^20 and abort (ADD) or compute wrong
+ *    values (SUB) once max(input scale) / output scale reaches 2^19; MUL wraps its int32
+ *    intermediate once input1 × input2 / output scale reaches about 2^14. After a collapsed range
+ *    (an Add + ReLU whose sum is never positive) the output scale is floored at
+ *    `addFloor` = max(input scale) / 2^18 and `mulFloor` = input1 × input2 / 2^13.
  */
 
 /** XNNPACK's bound on a requantization ratio (exclusive). */
@@ -53,4 +59,19 @@ export function biasSafeWeightScales(weightScales: readonly number[], bias: Arra
 /** The largest requantization ratio of an op, for checks and messages. */
 export function maxRequantRatio(inputScale: number, weightScales: readonly number[], outputScale: number): number {
   return requantFloor(inputScale, weightScales) * REQUANT_TARGET / outputScale;
+}
+
+/** Largest max(input scale) / output scale an ADD/SUB floor allows (TFLite breaks at 2^19). */
+export const ADD_RATIO_TARGET = 2 ** 18;
+/** Largest input1 × input2 / output scale a MUL floor allows (the int32 intermediate wraps near 2^14). */
+export const MUL_RATIO_TARGET = 2 ** 13;
+
+/** Output scales ≥ this keep an int8 ADD/SUB inside TFLite's kernel. */
+export function addFloor(inputScales: readonly number[]): number {
+  return Math.max(...inputScales) / ADD_RATIO_TARGET;
+}
+
+/** Output scales ≥ this keep an int8 MUL's int32 intermediate from wrapping. */
+export function mulFloor(scaleA: number, scaleB: number): number {
+  return (scaleA * scaleB) / MUL_RATIO_TARGET;
 }

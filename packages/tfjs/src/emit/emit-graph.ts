@@ -42,6 +42,7 @@ export function emitGraph(plan: Plan, params: ParamSource, options: EmitOptions)
     if (input) q = params.quant(inputQuantName(id), input.output);
     else if (!node) throw new QatkitError('INVALID_GRAPH', `the plan reads value "${id}", which nothing produces`);
     else if (node.output.kind === 'same-as-input') q = quantOf(node.inputs[0]!);
+    else if (node.output.kind === 'shared') q = quantOf(node.output.value);
     else if (node.output.kind === 'float') throw new QatkitError('INVALID_GRAPH', `value "${id}" is left in float`);
     else q = params.quant(fakeQuantName(id), node.output);
     quants.set(id, q);
@@ -51,7 +52,7 @@ export function emitGraph(plan: Plan, params: ParamSource, options: EmitOptions)
   const isFloat = (id: string): boolean => {
     if (params.float) return true;
     const q = inputById.get(id)?.output ?? byId.get(id)?.output;
-    return q?.kind === 'float' || (q?.kind === 'same-as-input' && isFloat(byId.get(id)!.inputs[0]!));
+    return q?.kind === 'float' || (q?.kind === 'same-as-input' && isFloat(byId.get(id)!.inputs[0]!)) || (q?.kind === 'shared' && isFloat(q.value));
   };
   const quantIf = (id: string) => (isFloat(id) ? undefined : quantOf(id));
   const tensor = (name: string, shape: number[], quant: Quantization | undefined) =>

@@ -124,3 +124,32 @@ export function fakeQuantAverage(x: tf.Tensor, n: NudgedTensors, spec: Quantizer
   });
   return f(x) as tf.Tensor;
 }
+
+/**
+ * Requantization from one int8 grid onto another as LiteRT runs QUANTIZE (int8 → int8): XNNPACK's
+ * convert takes the ratio s_in / s_out with 8 fractional bits (M = round(256 · ratio)) and rounds
+ * half up, out = ⌊((q − z_in) · M + 128) / 256⌋ + z_out, when the ratio lies in [2^-8, 2^7];
+ * TFLite's own kernel (exact ratio, round to nearest) runs outside it. `x` lies on `from`'s grid.
+ * Gradient: straight through inside the target range.
+ */
+export function fakeRequantize(x: tf.Tensor, from: NudgedTensors, to: NudgedTensors, spec: QuantizerSpec): tf.Tensor {
+  const { qmin, qmax } = quantLevels(spec);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const ratio = tf.div(from.scale, to.scale);
+    const inXnnpack = tf.logicalAnd(tf.greaterEqual(ratio, 2 ** -8), tf.lessEqual(ratio, 2 ** 7));
+    const multiplier = tf.where(inXnnpack, tf.div(tf.round(tf.mul(ratio, 256)), 256), ratio);
+    // Levels above the grid's minimum: q − z_in on the source grid, (z_out − qmin) on the target.
+    const qIn = tf.round(tf.div(tf.sub(input, from.nudgedMin), from.scale));
+    const zIn = tf.round(tf.div(tf.neg(from.nudgedMin), from.scale));
+    const zOut = tf.round(tf.div(tf.neg(to.nudgedMin), to.scale));
+    const scaled = tf.mul(tf.sub(qIn, zIn), multiplier);
+    const levels = tf.where(inXnnpack, tf.floor(tf.add(scaled, 0.5)), tf.mul(tf.sign(scaled), tf.floor(tf.add(tf.abs(scaled), 0.5))));
+    const q = tf.clipByValue(tf.add(levels, zOut), 0, qmax - qmin);
+    const value = tf.add(tf.mul(q, to.scale), to.nudgedMin);
+    save([tf.cast(tf.logicalAnd(tf.greaterEqual(input, to.nudgedMin), tf.lessEqual(input, to.nudgedMax)), 'float32')]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
+  });
+  return f(x) as tf.Tensor;
+}

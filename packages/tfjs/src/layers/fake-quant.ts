@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { QatkitError, quantLevels, type QuantizerSpec } from '@qatkit/core';
-import { fakeQuantAverage, fakeQuantFixed, fakeQuantRange, nudgeRangeTensors, type NudgedTensors } from './fake-quant-ops.js';
-import { inputQuantOf } from './weighted.js';
+import { ADD_RATIO_TARGET, MUL_RATIO_TARGET, QatkitError, quantLevels, type QuantizerSpec } from '@qatkit/core';
+import { fakeQuantAverage, fakeQuantFixed, fakeQuantRange, fakeRequantize, nudgeRangeTensors, type NudgedTensors } from './fake-quant-ops.js';
+import { inputQuantOf, valueSourceOf } from './weighted.js';
 
 /**
  * How the range is tracked: `ema` (activations: moving average seeded by the first batch),
  * `all-values` (model input: running min/max), `fixed` (set once: softmax, or a user-given input
  * range), `tied` (no range of its own: re-rounds onto the grid of the fake-quant before the
- * same-scale op it follows, e.g. an average pool, as the integer kernel does).
+ * same-scale op it follows, e.g. an average pool, as the integer kernel does), `requant` (an input of
+ * a concatenation or maximum moved onto the op's output grid, as the exported QUANTIZE op does).
  */
-export type RangeMode = 'ema' | 'all-values' | 'fixed' | 'tied';
+export type RangeMode = 'ema' | 'all-values' | 'fixed' | 'tied' | 'requant';
 
 export interface FakeQuantArgs {
   name?: string;
@@ -25,6 +26,16 @@ export interface FakeQuantArgs {
 /** What a conv/dense layer offers the fake-quant after it (see weighted.ts). */
 interface FloorSource {
   requantFloor(application: number): tf.Scalar;
+}
+
+/** An Add's or Multiply's output floor from the scales its inputs are quantized with. */
+function elementwiseFloor(layer: tf.layers.Layer, application: number, cls: 'Add' | 'Multiply'): tf.Scalar {
+  return tf.tidy(() => {
+    const node = layer.inboundNodes[application]!;
+    const scales = node.inboundLayers.map((l, k) => valueSourceOf(l, node.nodeIndices[k]!).scaleTensor());
+    if (cls === 'Add') return tf.div(tf.max(tf.stack(scales)), ADD_RATIO_TARGET) as tf.Scalar;
+    return tf.div(scales.reduce((a, b) => tf.mul(a, b) as tf.Scalar), MUL_RATIO_TARGET) as tf.Scalar;
+  });
 }
 
 /** A fake-quant layer for activations; its min/max are non-trainable weights saved with the model. */
@@ -66,10 +77,15 @@ export class FakeQuant extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const { mode, quantizer, fixedScale, fixedZeroPoint } = this.args;
       if (mode === 'fixed' && fixedScale !== undefined) return fakeQuantFixed(x, fixedScale, fixedZeroPoint ?? 0, quantizer);
+      if (mode === 'requant') {
+        const node = this.inboundNodes[0]!;
+        const from = valueSourceOf(node.inboundLayers[0]!, node.nodeIndices[0]!) as FakeQuant;
+        return fakeRequantize(x, from.nudgedTensors(), this.targetQuant().nudgedTensors(), quantizer);
+      }
       if ((kwargs['training'] === true || this.calibrating) && mode !== 'fixed' && mode !== 'tied') {
         this.updateRange(x);
-        const producer = this.producer();
-        if (producer) this.minScaleVar!.write(producer.layer.requantFloor(producer.application));
+        const floor = this.producerFloor();
+        if (floor) this.minScaleVar!.write(floor);
       }
       // A tied layer follows an averaging op: round as its integer kernel does.
       if (mode === 'tied') {
@@ -80,9 +96,18 @@ export class FakeQuant extends tf.layers.Layer {
     });
   }
 
+  /** For `requant`: the fake-quant after the same-scale op this layer feeds. */
+  private targetQuant(): FakeQuant {
+    const op = this.outboundNodes[0]?.outboundLayer;
+    const target = op?.outboundNodes[0]?.outboundLayer;
+    if (!(target instanceof FakeQuant)) throw new QatkitError('INVALID_GRAPH', `requantizing layer "${this.name}" does not feed an op followed by a fake-quant; build QAT models with quantizeModel()`);
+    return target;
+  }
+
   /** Scale and nudged range this layer quantizes with now (a tied layer's come from its source). */
   nudgedTensors(): NudgedTensors {
     if (this.args.mode === 'tied') return (inputQuantOf(this) as FakeQuant).nudgedTensors();
+    if (this.args.mode === 'requant') return this.targetQuant().nudgedTensors();
     const { fixedScale, fixedZeroPoint, quantizer } = this.args;
     if (fixedScale !== undefined) {
       const { qmin, qmax } = quantLevels(quantizer);
@@ -92,13 +117,24 @@ export class FakeQuant extends tf.layers.Layer {
     return nudgeRangeTensors(this.minVar!.read() as tf.Scalar, this.maxVar!.read() as tf.Scalar, quantizer, this.minScaleVar!.read() as tf.Scalar);
   }
 
-  /** A conv/dense application right before this layer, whose requantization bounds this layer's scale. */
-  private producer(): { layer: FloorSource; application: number } | undefined {
-    const nodes = this.inboundNodes;
-    if (nodes.length !== 1 || nodes[0]!.inboundLayers.length !== 1) return undefined;
-    const layer = nodes[0]!.inboundLayers[0];
-    if (typeof (layer as Partial<FloorSource> | undefined)?.requantFloor !== 'function') return undefined;
-    return { layer: layer as unknown as FloorSource, application: nodes[0]!.nodeIndices[0]! };
+  /**
+   * The scale floor the op right before this layer needs (core limits.ts): a conv/dense's
+   * requantization floor, or an Add/Multiply's (through a ReLU fused after it); undefined for
+   * ops with no limit.
+   */
+  private producerFloor(): tf.Scalar | undefined {
+    let node = this.inboundNodes.length === 1 ? this.inboundNodes[0] : undefined;
+    for (let hops = 0; node && node.inboundLayers.length === 1 && hops < 4; hops++) {
+      const layer = node.inboundLayers[0]!;
+      const application = node.nodeIndices[0]!;
+      if (typeof (layer as Partial<FloorSource>).requantFloor === 'function') return (layer as unknown as FloorSource).requantFloor(application);
+      const cls = layer.getClassName();
+      if (cls === 'Add' || cls === 'Multiply') return elementwiseFloor(layer, application, cls);
+      // Add + ReLU runs as one op: look through the activation to the Add.
+      if (cls !== 'ReLU' && cls !== 'Activation') return undefined;
+      node = layer.inboundNodes[application];
+    }
+    return undefined;
   }
 
   /** The scale this layer quantizes with now. */

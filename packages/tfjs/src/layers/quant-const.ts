@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { QuantizerSpec } from '@qatkit/core';
+import { ADD_RATIO_TARGET, MUL_RATIO_TARGET, type QuantizerSpec } from '@qatkit/core';
 import { fakeQuantRange, nudgeRangeTensors } from './fake-quant-ops.js';
 import { firstShape } from './shapes.js';
+import { valueSourceOf } from './weighted.js';
 
 export type ConstOp = 'mul' | 'add' | 'prelu';
 
@@ -44,6 +45,22 @@ export class QuantConstOp extends tf.layers.Layer {
       const { quantizer } = this.args;
       if (!quantizer) return tf.clone(c);
       return fakeQuantRange(c, nudgeRangeTensors(tf.min(c) as tf.Scalar, tf.max(c) as tf.Scalar, quantizer));
+    });
+  }
+
+  /**
+   * The output scale floor core's limits.ts sets for an int8 ADD/MUL (PRELU has none): from the
+   * input's scale for application `application` and the constant's.
+   */
+  requantFloor(application = 0): tf.Scalar {
+    return tf.tidy(() => {
+      const { quantizer, op } = this.args;
+      if (!quantizer || op === 'prelu') return tf.scalar(0);
+      const node = this.inboundNodes[application]!;
+      const inScale = valueSourceOf(node.inboundLayers[0]!, node.nodeIndices[0]!).scaleTensor();
+      const c = this.constant!.read();
+      const cScale = nudgeRangeTensors(tf.min(c) as tf.Scalar, tf.max(c) as tf.Scalar, quantizer).scale;
+      return (op === 'add' ? tf.div(tf.maximum(inScale, cScale), ADD_RATIO_TARGET) : tf.div(tf.mul(inScale, cScale), MUL_RATIO_TARGET)) as tf.Scalar;
     });
   }
 

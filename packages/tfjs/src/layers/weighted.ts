@@ -49,6 +49,11 @@ export function inputQuantsOf(layer: tf.layers.Layer): ScaleSource[] {
   return layer.inboundNodes.map((_, i) => sourceOf(layer, i));
 }
 
+/** The fake-quant whose grid the value made by `layer` at node `nodeIndex` lies on. */
+export function valueSourceOf(layer: tf.layers.Layer, nodeIndex: number): ScaleSource {
+  return isScaleSource(layer) ? layer : sourceOf(layer, nodeIndex);
+}
+
 /** The fake-quant feeding the first application of `layer`. */
 export function inputQuantOf(layer: tf.layers.Layer): ScaleSource {
   return sourceOf(layer, 0);

@@ -4,6 +4,7 @@ import { describeLayer } from '../describe.js';
 import { pairOf } from '../layers/shapes.js';
 import { consumers, type GraphNode, type LayerGraph } from '../graph/walk.js';
 import { withFloatRegions } from './float-regions.js';
+import { shareSameScaleInputs } from './share-scales.js';
 import { fail, FUSED_AS, quantOf, WEIGHTED_OPS, type PlanContext } from './context.js';
 import { lowerActivation } from './lower-activation.js';
 import { LOWERINGS } from './lower-layers.js';
@@ -106,5 +107,5 @@ export function makePlan(graph: LayerGraph, options: MakePlanOptions): Plan {
   const inputs = graph.inputs.map((i) => ({ id: i.id, shape: i.shape, output: { kind: 'input' as const, quantizer: scheme.input, ...(options.inputRange ? { range: options.inputRange } : {}) } }));
   const plan: Plan = { version: 1, name: graph.name, scheme: scheme.name, inputs, nodes, outputs: graph.outputs.map(ctx.resolve) };
   const quantized = options.quantized;
-  return quantized ? withFloatRegions(plan, (node) => quantized(byPath.get(node.layers[0]!)!), scheme.input) : plan;
+  return shareSameScaleInputs(quantized ? withFloatRegions(plan, (node) => quantized(byPath.get(node.layers[0]!)!), scheme.input) : plan);
 }

@@ -17,6 +17,12 @@ export type PlanQuant =
   | { readonly kind: 'fixed'; readonly quantizer: QuantizerSpec; readonly scale: number; readonly zeroPoint: number }
   /** The same parameters as the op's first input (same-scale ops: pooling, reshape, pad, …). */
   | { readonly kind: 'same-as-input'; readonly requantize: boolean }
+  /**
+   * Quantized with the parameters of `value`, the output of the same-scale op (Concatenation) that
+   * alone reads it: the producer requantizes straight onto that grid, no fake-quant of its own
+   * (tfmot's ConcatTransform) — no QUANTIZE op between, whose rounding runtimes do differently.
+   */
+  | { readonly kind: 'shared'; readonly value: string }
   /** Left in float (outside what the user annotated). */
   | { readonly kind: 'float' };
 

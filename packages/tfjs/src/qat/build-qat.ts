@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { QuantizeScheme } from '@qatkit/core';
+import { SAME_SCALE_INPUTS } from '../emit/emit-ops.js';
 import type { LayerGraph } from '../graph/walk.js';
 import { FakeQuant } from '../layers/fake-quant.js';
 import { fakeQuantName, inputQuantName, safeName, type Plan, type PlanNode, type PlanQuant } from '../plan/types.js';
@@ -20,6 +21,7 @@ function fakeQuantFor(quant: PlanQuant, name: string, scheme: QuantizeScheme): F
     case 'same-as-input':
       return quant.requantize ? new FakeQuant({ name, mode: 'tied', quantizer: scheme.input }) : undefined;
     case 'float':
+    case 'shared':
       return undefined;
   }
 }
@@ -41,6 +43,7 @@ export function buildQatModel(plan: Plan, graph: LayerGraph, scheme: QuantizeSch
     return t;
   });
   const groups = floatGroups(plan);
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   for (const node of plan.nodes) {
     if (node.layers.length === 0) {
       // A boundary of a float region: QUANTIZE is a fake-quant, DEQUANTIZE passes the value on.
@@ -74,6 +77,14 @@ export function buildQatModel(plan: Plan, graph: LayerGraph, scheme: QuantizeSch
       else if (node.lowered) layers = [loweredLayer(node)];
       else layers = node.layers.map((path) => cloneLayer(source.get(path)!, safeName(path)));
       made.set(node.name, layers);
+    }
+    if (SAME_SCALE_INPUTS.has(node.op) && node.output.kind === 'learned') {
+      // Inputs not already on the output's grid reach it through a QUANTIZE op in the export: simulate it.
+      node.inputs.forEach((id, k) => {
+        const q = byId.get(id)?.output;
+        if (q?.kind === 'shared' && q.value === node.id) return;
+        ins[k] = new FakeQuant({ name: `${safeName(id)}_requant_${k}_for_${safeName(node.name)}`, mode: 'requant', quantizer: scheme.input }).apply(ins[k]!) as tf.SymbolicTensor;
+      });
     }
     let y: tf.SymbolicTensor | tf.SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
     for (const layer of layers) y = layer.apply(y) as tf.SymbolicTensor;
