@@ -53,9 +53,10 @@ export function mobilenetV1(options: MobilenetV1Options): tf.LayersModel {
   const inputShape = checkInputShape(MODEL, options.inputShape, 32);
   const classes = checkTop(MODEL, options);
   const dropout = checkRate(MODEL, 'dropout', options.dropout ?? 1e-3);
-  const { name, seed } = checkCommon(MODEL, options, () => `mobilenet_${alpha.toFixed(2)}_${inputShape[0]}`);
+  const common = checkCommon(MODEL, options, () => `mobilenet_${alpha.toFixed(2)}_${inputShape[0]}`);
+  const { name, seed } = common;
   const width = (filters: number) => checkChannels(MODEL, 'alpha', alpha, Math.trunc(filters * alpha));
-  const b = new Builder(seed, { momentum: 0.99, epsilon: 1e-3 });
+  const b = new Builder(seed, { momentum: common.batchNormMomentum ?? 0.99, epsilon: 1e-3 });
 
   const input = tf.input({ shape: [...inputShape], name: 'input_1' });
   let x = b.conv(input, 'conv1', { filters: width(32), kernelSize: 3, strides: 2 });

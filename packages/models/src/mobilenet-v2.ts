@@ -57,8 +57,9 @@ export function mobilenetV2(options: MobilenetV2Options): tf.LayersModel {
   const alpha = checkMultiplier(MODEL, 'alpha', options.alpha);
   const inputShape = checkInputShape(MODEL, options.inputShape, 32);
   const classes = checkTop(MODEL, options);
-  const { name, seed } = checkCommon(MODEL, options, () => `mobilenetv2_${alpha.toFixed(2)}_${inputShape[0]}`);
-  const b = new Builder(seed, { momentum: 0.999, epsilon: 1e-3 });
+  const common = checkCommon(MODEL, options, () => `mobilenetv2_${alpha.toFixed(2)}_${inputShape[0]}`);
+  const { name, seed } = common;
+  const b = new Builder(seed, { momentum: common.batchNormMomentum ?? 0.999, epsilon: 1e-3 });
 
   const input = tf.input({ shape: [...inputShape], name: 'input_1' });
   let x = b.conv(input, 'Conv1', { filters: makeDivisible(32 * alpha, 8), kernelSize: 3, strides: 2 });

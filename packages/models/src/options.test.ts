@@ -75,3 +75,13 @@ describe('option types', () => {
     withFlag.dispose();
   });
 });
+
+describe('batchNormMomentum', () => {
+  it('sets every BatchNormalization momentum, and is validated', () => {
+    const model = resnet({ depth: 20, inputShape: [8, 8, 1], classes: 2, batchNormMomentum: 0.9 });
+    const bns = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    expect(bns.length).toBeGreaterThan(0);
+    expect(bns.every((l) => l.getConfig()['momentum'] === 0.9)).toBe(true);
+    expect(() => resnet({ depth: 20, inputShape: [8, 8, 1], classes: 2, batchNormMomentum: 1 })).toThrow('resnet: batchNormMomentum must be a number in [0, 1); got 1');
+  });
+});

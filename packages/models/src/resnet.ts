@@ -38,9 +38,10 @@ export function resnet(options: ResnetOptions): tf.LayersModel {
   const inputShape = checkInputShape(MODEL, options.inputShape, 1);
   const width = checkMultiplier(MODEL, 'width', options.width ?? 1);
   const classes = checkTop(MODEL, options);
-  const { name, seed } = checkCommon(MODEL, options, () => `resnet${depth}`);
+  const common = checkCommon(MODEL, options, () => `resnet${depth}`);
+  const { name, seed } = common;
   const scaled = (channels: number) => checkChannels(MODEL, 'width', width, Math.max(1, Math.round(channels * width)));
-  const b = new Builder(seed, { momentum: 0.99, epsilon: 1.001e-5 });
+  const b = new Builder(seed, { momentum: common.batchNormMomentum ?? 0.99, epsilon: 1.001e-5 });
   const { blocks, channels } = resnetStages(depth);
 
   const input = tf.input({ shape: [...inputShape], name: 'input_1' });
