@@ -10,8 +10,8 @@ export const SCOPE = '@qatkit/';
  *   plugin  registry, scheme-*, exporter-*, target-*: portable libraries on top of core.
  *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
  *   models  @qatkit/models: reference architectures built from tfjs layers; imports tfjs and core only.
- *   runner  @qatkit/litert-runner: runs .tflite in Node (test and CLI helper).
- *   app     apps/cli, apps/playground, tests/e2e, tests/pack, tests/browser-bundles: wire everything together.
+ *   runner  @qatkit/litert-runner, @qatkit/onnx-runner: run exported files in Node (test and CLI helpers).
+ *   app     apps/cli, apps/playground, tests/e2e, tests/pack, tests/onnx, tests/browser-bundles: wire everything together.
  *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
  * @typedef {'src' | 'dev'} Context
  *   src  code that ships in dist; dev  tests, test-utils, benches, scripts, config files.
@@ -29,9 +29,11 @@ const FIXED_ROLES = {
   '@qatkit/tfjs': 'tfjs',
   '@qatkit/models': 'models',
   '@qatkit/litert-runner': 'runner',
+  '@qatkit/onnx-runner': 'runner',
   '@qatkit/cli': 'app',
   '@qatkit/e2e': 'app',
   '@qatkit/pack': 'app',
+  '@qatkit/onnx': 'app',
   '@qatkit/playground': 'app',
   '@qatkit/browser-bundles': 'app',
   '@qatkit/tsconfig': 'tooling',
@@ -103,8 +105,8 @@ export function workspaceImportPolicy(role, name, context) {
       allowed: (target) =>
         target === '@qatkit/core' ||
         (schemes && target === '@qatkit/registry') ||
-        // tests may run exported models through the LiteRT runner
-        (context === 'dev' && target === '@qatkit/litert-runner'),
+        // tests may run exported models through the runners
+        (context === 'dev' && (target === '@qatkit/litert-runner' || target === '@qatkit/onnx-runner')),
       why: schemes
         ? 'schemes import only @qatkit/core and @qatkit/registry; plugins never import each other'
         : 'plugins import only @qatkit/core; plugins never import each other',

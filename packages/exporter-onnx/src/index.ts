@@ -1,0 +1,3 @@
+export { exportOnnx, onnxExporter, type OnnxExportOptions } from './export-onnx.js';
+export { OP_TABLE } from './writer/op-table.js';
+export { MIN_OPSET, MAX_OPSET, DEFAULT_OPSET } from './writer/opsets.js';

@@ -1,0 +1,93 @@
+import type { FusedActivation, Graph, Op, OpKind, Padding } from '@qatkit/core';
+import type { Layout } from './layout.js';
+import type { Attrs, OnnxBuilder } from './onnx-builder.js';
+import type { OpsetFeatures } from './opsets.js';
+import type { TensorViews } from './tensor-views.js';
+
+/** What an op's emitter produces: the float32 value of its output and the layout it is in. */
+export interface Emitted {
+  readonly value: string;
+  readonly layout: Layout;
+}
+
+/** The writer's services for one op. Emitters write float ops only; the writer adds the QuantizeLinear. */
+export class EmitContext<K extends OpKind> {
+  constructor(
+    readonly op: Op<K>,
+    readonly graph: Graph,
+    readonly features: OpsetFeatures,
+    private readonly b: OnnxBuilder,
+    private readonly views: TensorViews,
+  ) {}
+
+  get attrs(): Op<K>['attrs'] {
+    return this.op.attrs;
+  }
+
+  /** IR shape of input `i` (or of the output for 'out'). */
+  shape(i: number | 'out'): readonly number[] {
+    return this.graph.tensors[i === 'out' ? this.op.outputs[0]! : this.op.inputs[i]!]!.shape;
+  }
+
+  hasInput(i: number): boolean {
+    return this.op.inputs[i] !== undefined;
+  }
+
+  isConstant(i: number): boolean {
+    return this.views.isConstant(this.op.inputs[i]!);
+  }
+
+  /** The layout input `i` is stored in. */
+  layoutOf(i: number): Layout {
+    return this.views.layoutOf(this.op.inputs[i]!);
+  }
+
+  /** Input `i` as float32 in `layout`. */
+  input(i: number, layout: Layout): string {
+    return this.views.float(this.op.inputs[i]!, layout);
+  }
+
+  /** Constant input `i` (weights, bias) with its dims taken in the order `perm` (of `asShape`, when its data is read as that shape). */
+  weights(i: number, perm: readonly number[] = [], asShape?: readonly number[]): string {
+    return this.views.weights(this.op.inputs[i]!, perm, asShape);
+  }
+
+  /** An int64 vector constant (shapes, pads, axes). */
+  int64s(what: string, values: readonly number[]): string {
+    return this.b.initializer(`${this.op.name}:${what}`, 'int64', [values.length], values);
+  }
+
+  floatScalar(what: string, value: number): string {
+    return this.b.initializer(`${this.op.name}:${what}`, 'float32', [], [value]);
+  }
+
+  node(opType: string, inputs: readonly string[], attrs: Attrs = {}): string {
+    return this.b.node(opType, inputs, `${this.op.name}/${opType}`, attrs, `${this.op.name}/${opType}`);
+  }
+
+  /** The op's fused activation on `value`: Relu, or Clip to [0, 6] (onnxruntime folds either into the following Q when the zero point is the type's minimum). */
+  activate(value: string, activation: FusedActivation): string {
+    if (activation === 'relu') return this.node('Relu', [value]);
+    if (activation === 'relu6') return this.node('Clip', [value, this.floatScalar('clip_min', 0), this.floatScalar('clip_max', 6)]);
+    return value;
+  }
+}
+
+/** One IR op kind as ONNX: the operators it becomes (documentation and tests) and how to write them. */
+export interface OpRule<K extends OpKind> {
+  readonly onnx: readonly string[];
+  /** Input slots that must be constants (weights, bias): the only ones that may be quantized per axis. */
+  readonly weights?: readonly number[];
+  emit(c: EmitContext<K>): Emitted;
+}
+
+/** Explicit [top, left, bottom, right] pads of a windowed op: TF's SAME puts the odd pixel at the end. */
+export function spatialPads(c: EmitContext<OpKind>, kernel: readonly number[], strides: readonly number[], dilations: readonly number[], padding: Padding): number[] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  const [, h, w] = c.shape(0);
+  const [, oh, ow] = c.shape('out');
+  const total = (len: number, out: number, k: number, s: number, d: number) => Math.max((out - 1) * s + (k - 1) * d + 1 - len, 0);
+  const th = total(h!, oh!, kernel[0]!, strides[0]!, dilations[0]!);
+  const tw = total(w!, ow!, kernel[1]!, strides[1]!, dilations[1]!);
+  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
+}

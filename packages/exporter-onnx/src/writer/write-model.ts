@@ -1,0 +1,76 @@
+import type { Graph, IoType } from '@qatkit/core';
+import { between, permOf, permuteShape, type Layout } from './layout.js';
+import { EmitContext } from './op-rule.js';
+import { ruleFor } from './op-table.js';
+import { OnnxBuilder, type OnnxType, type ValueInfo } from './onnx-builder.js';
+import type { OpsetFeatures } from './opsets.js';
+import { TensorViews } from './tensor-views.js';
+
+export interface WriteOptions {
+  readonly features: OpsetFeatures;
+  readonly io: IoType;
+  /** Layout of rank-4 model inputs and outputs. */
+  readonly ioLayout: 'nhwc' | 'nchw';
+  readonly description: string;
+}
+
+/**
+ * Writes the checked graph: model inputs (converted to the integer type inside), each op as float
+ * ONNX ops between DequantizeLinear of its quantized inputs and a QuantizeLinear of its quantized
+ * output, then the model outputs (converted to `io`, and to `ioLayout`).
+ */
+export function writeModel(graph: Graph, options: WriteOptions): Uint8Array {
+  const { io, features } = options;
+  const b = new OnnxBuilder();
+  const views = new TensorViews(graph, b);
+  const tensor = (name: string) => graph.tensors[name]!;
+  const edgeLayout = (name: string): Layout => (options.ioLayout === 'nchw' && tensor(name).shape.length === 4 ? 'nchw' : 'ir');
+  const edgeType = (name: string): OnnxType => (tensor(name).quantization ? io : 'float32');
+  const edgeInfo = (name: string): ValueInfo => ({ name, type: edgeType(name), shape: permuteShape(tensor(name).shape, permOf(edgeLayout(name), tensor(name).shape.length)) });
+  /** The I/O zero point minus the stored one: int8 I/O of uint8 activations, or the reverse (TFLite's uint8 I/O convention). */
+  const shift = (name: string) => (io === tensor(name).dtype ? 0 : io === 'uint8' ? 128 : -128);
+  const isDirect = (name: string, layout: Layout) => graph.outputs.includes(name) && edgeType(name) === tensor(name).dtype && edgeLayout(name) === layout;
+  for (const name of [...graph.inputs, ...graph.outputs]) b.reserve(name);
+
+  for (const name of graph.inputs) {
+    const t = tensor(name);
+    const rank = t.shape.length;
+    const outer = edgeLayout(name);
+    // Layout first, then the type conversion: onnxruntime fuses QuantizeLinear → DequantizeLinear →
+    // Conv, but not with a Transpose between the two.
+    views.storeInput(name, outer, (layout) => {
+      const raw = layout === outer ? name : b.node('Transpose', [name], `${name}:${layout === 'ir' ? 'nhwc' : layout}`, { perm: { ints: between(permOf(outer, rank), permOf(layout, rank)) } });
+      if (edgeType(name) === t.dtype) return raw;
+      // float → integer: quantize. uint8 ↔ int8: the same real values, storage shifted by 128.
+      const real = io === 'float32' ? raw : b.node('DequantizeLinear', [raw, ...views.qparams(name, io, shift(name))], `${raw}:dq`);
+      return b.node('QuantizeLinear', [real, ...views.qparams(name)], `${raw}:${t.dtype}`);
+    });
+  }
+
+  for (const op of graph.ops) {
+    const { value, layout } = ruleFor(op.kind)!.emit(new EmitContext(op, graph, features, b, views));
+    const out = op.outputs[0]!;
+    const target = isDirect(out, layout) || !graph.outputs.includes(out) ? out : `${out}:inner`;
+    const stored = tensor(out).quantization
+      ? b.node('QuantizeLinear', [value, ...views.qparams(out)], target)
+      : (b.renameLast(value, target) ?? b.node('Identity', [value], target));
+    views.store(out, layout, stored);
+  }
+
+  for (const name of graph.outputs) {
+    const t = tensor(name);
+    const layout = edgeLayout(name);
+    if (edgeType(name) === t.dtype) views.view(name, layout, name);
+    else if (io === 'float32') b.node('DequantizeLinear', [views.view(name, layout), ...views.qparams(name)], name);
+    else b.node('QuantizeLinear', [views.float(name, layout), ...views.qparams(name, io, shift(name))], name);
+  }
+
+  return b.encode({
+    graphName: graph.name,
+    opset: features.opset,
+    irVersion: features.irVersion,
+    docString: options.description,
+    inputs: graph.inputs.map(edgeInfo),
+    outputs: graph.outputs.map(edgeInfo),
+  });
+}

@@ -1,0 +1,69 @@
+// Input checks done in JS before anything reaches onnxruntime, with the same messages as the
+// LiteRT runner: onnxruntime's own say little about which input is wrong ("Unexpected input
+// data type") and nothing about a typed array of the wrong class.
+import type { RunnerDType, RunnerTensor, TensorInfo } from './types.js';
+
+/** The dtype a typed array carries, or undefined for arrays this runner cannot pass. */
+export function dtypeOfData(data: unknown): RunnerDType | undefined {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Int8Array) return 'int8';
+  // Also accepts Node's Buffer, a Uint8Array subclass.
+  if (data instanceof Uint8Array) return 'uint8';
+  return undefined;
+}
+
+function describeData(data: unknown): string {
+  if (data === null || data === undefined) return String(data);
+  const ctor = (data as { constructor?: { name?: string } }).constructor?.name;
+  return ctor ?? typeof data;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function isValidShape(shape: unknown): shape is number[] {
+  return Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+}
+
+/** Throws a descriptive Error unless `inputs` match the model's inputs one for one. */
+export function checkInputs(expected: readonly TensorInfo[], inputs: readonly RunnerTensor[]): void {
+  if (!Array.isArray(inputs)) {
+    throw new TypeError(`run() expects an array of ${expected.length} input tensor(s), got ${describeData(inputs)}`);
+  }
+  if (inputs.length !== expected.length) {
+    const names = expected.map((e) => `'${e.name}'`).join(', ');
+    throw new Error(`run() got ${inputs.length} input(s) but the model has ${expected.length}: ${names}`);
+  }
+  expected.forEach((info, i) => {
+    const input = inputs[i];
+    const label = `input ${i} ('${info.name}')`;
+    if (input === null || typeof input !== 'object') {
+      throw new TypeError(`${label}: expected { data, shape }, got ${describeData(input)}`);
+    }
+    const dtype = dtypeOfData(input.data);
+    if (dtype === undefined) {
+      throw new TypeError(
+        `${label}: data must be a Float32Array, Int32Array, Uint8Array or Int8Array, got ${describeData(input.data)}`,
+      );
+    }
+    if (dtype !== info.dtype) {
+      throw new TypeError(`${label}: the model expects ${info.dtype} data, got ${dtype} (${describeData(input.data)})`);
+    }
+    if (!isValidShape(input.shape)) {
+      throw new TypeError(`${label}: shape must be an array of non-negative integers, got ${JSON.stringify(input.shape)}`);
+    }
+    const shape: readonly number[] = input.shape;
+    const same = shape.length === info.shape.length && shape.every((d, k) => d === info.shape[k]);
+    if (!same) {
+      throw new Error(`${label}: the model expects shape ${formatShape(info.shape)}, got ${formatShape(shape)}`);
+    }
+    const size = info.shape.reduce((a, b) => a * b, 1);
+    if (input.data.length !== size) {
+      throw new Error(
+        `${label}: shape ${formatShape(info.shape)} holds ${size} element(s) but data has ${input.data.length}`,
+      );
+    }
+  });
+}
