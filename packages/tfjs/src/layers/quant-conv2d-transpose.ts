@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { QuantWeighted, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
+import { QuantWeighted, biasAndActivation, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
 import { firstShape } from './shapes.js';
 
 export interface QuantConv2DTransposeArgs extends QuantWeightedArgs {
@@ -44,9 +44,7 @@ export class QuantConv2DTranspose extends QuantWeighted<QuantConv2DTransposeArgs
     const { strides, padding, kernelSize, filters } = this.args;
     const [b, h, w] = x.shape as number[];
     const out: [number, number, number, number] = [b!, deconvLength(h!, kernelSize[0], strides[0], padding)!, deconvLength(w!, kernelSize[1], strides[1], padding)!, filters];
-    let y = tf.conv2dTranspose(x as tf.Tensor4D, kernel as tf.Tensor4D, out, strides, padding);
-    if (bias) y = tf.add(y, bias);
-    return activation === 'relu' ? tf.relu(y) : activation === 'relu6' ? tf.relu6(y) : y;
+    return biasAndActivation(tf.conv2dTranspose(x as tf.Tensor4D, kernel as tf.Tensor4D, out, strides, padding), bias, activation);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { atrousConv } from './atrous.js';
-import { QuantWeighted, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
+import { QuantWeighted, biasAndActivation, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
 import { firstShape } from './shapes.js';
 
 export type { QatActivation };
@@ -18,6 +18,16 @@ export function convOutLength(size: number | null, k: number, stride: number, di
   if (size == null) return null;
   const effective = (k - 1) * dilation + 1;
   return padding === 'same' ? Math.ceil(size / stride) : Math.ceil((size - effective + 1) / stride);
+}
+
+/** NHWC output shape of a windowed op with `channels` output channels. */
+export function windowedShape(s: tf.Shape, w: Pick<QuantConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate' | 'padding'>, channels: number | null): tf.Shape {
+  return [
+    s[0]!,
+    convOutLength(s[1]!, w.kernelSize[0], w.strides[0], w.dilationRate[0], w.padding),
+    convOutLength(s[2]!, w.kernelSize[1], w.strides[1], w.dilationRate[1], w.padding),
+    channels,
+  ];
 }
 
 /** Conv2D whose kernel ([kh, kw, in, out]) is fake-quantized every step, per output channel by default. */
@@ -48,18 +58,10 @@ export class QuantConv2D extends QuantWeighted<QuantConv2DArgs> {
     }
     // Dilated: tfjs cannot differentiate it directly (see atrous.ts).
     const y = atrousConv(x as tf.Tensor4D, kernelSize, dilationRate, padding, (s) => tf.conv2d(s, kernel as tf.Tensor4D, 1, 'valid'));
-    const biased = bias ? tf.add(y, bias) : y;
-    return activation === 'relu' ? tf.relu(biased) : activation === 'relu6' ? tf.relu6(biased) : biased;
+    return biasAndActivation(y, bias, activation);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = firstShape(inputShape);
-    const { kernelSize, strides, dilationRate, padding, filters } = this.args;
-    return [
-      s[0]!,
-      convOutLength(s[1]!, kernelSize[0], strides[0], dilationRate[0], padding),
-      convOutLength(s[2]!, kernelSize[1], strides[1], dilationRate[1], padding),
-      filters,
-    ];
+    return windowedShape(firstShape(inputShape), this.args, this.args.filters);
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { atrousConv } from './atrous.js';
-import { convOutLength } from './quant-conv2d.js';
-import { QuantWeighted, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
+import { windowedShape } from './quant-conv2d.js';
+import { QuantWeighted, biasAndActivation, type QatActivation, type QuantWeightedArgs } from './quant-weighted.js';
 import { firstShape } from './shapes.js';
 
 export interface QuantDepthwiseConv2DArgs extends QuantWeightedArgs {
@@ -47,18 +47,11 @@ export class QuantDepthwiseConv2D extends QuantWeighted<QuantDepthwiseConv2DArgs
     }
     // Dilated: tfjs cannot differentiate it directly (see atrous.ts).
     const y = atrousConv(x as tf.Tensor4D, kernelSize, dilationRate, padding, (s) => tf.depthwiseConv2d(s, kernel as tf.Tensor4D, 1, 'valid'));
-    const biased = bias ? tf.add(y, bias) : y;
-    return activation === 'relu' ? tf.relu(biased) : activation === 'relu6' ? tf.relu6(biased) : biased;
+    return biasAndActivation(y, bias, activation);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = firstShape(inputShape);
-    const { kernelSize, strides, dilationRate, padding, depthMultiplier } = this.args;
-    return [
-      s[0]!,
-      convOutLength(s[1]!, kernelSize[0], strides[0], dilationRate[0], padding),
-      convOutLength(s[2]!, kernelSize[1], strides[1], dilationRate[1], padding),
-      s[3] == null ? null : s[3] * depthMultiplier,
-    ];
+    return windowedShape(s, this.args, s[3] == null ? null : s[3] * this.args.depthMultiplier);
   }
 }

@@ -6,6 +6,12 @@ import { inputQuantsOf, kernelScales, requantFloorTensor, sourceNameOf } from '.
 
 export type QatActivation = 'linear' | 'relu' | 'relu6';
 
+/** `y` + bias, then the fused activation: what the fused tfjs ops do, for the paths they cannot take. */
+export function biasAndActivation(y: tf.Tensor, bias: tf.Tensor | undefined, activation: QatActivation): tf.Tensor {
+  const biased = bias ? tf.add(y, bias) : y;
+  return activation === 'relu' ? tf.relu(biased) : activation === 'relu6' ? tf.relu6(biased) : biased;
+}
+
 /** A BatchNormalization folded into the layer (its config; the weights move in with it). */
 export interface FoldedBatchNorm {
   epsilon: number;
@@ -127,7 +133,7 @@ export abstract class QuantWeighted<A extends QuantWeightedArgs = QuantWeightedA
       y = tf.mul(tf.sub(y, mean), tf.rsqrt(tf.add(variance, bn.epsilon)));
       if (this.gamma) y = tf.mul(y, this.gamma.read());
       if (this.beta) y = tf.add(y, this.beta.read());
-      return this.args.activation === 'relu' ? tf.relu(y) : this.args.activation === 'relu6' ? tf.relu6(y) : y;
+      return biasAndActivation(y, undefined, this.args.activation);
     });
   }
 
