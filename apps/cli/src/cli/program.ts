@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runDemo } from '../commands/demo.js';
 import { registerDemo } from '../commands/demo-command.js';
+import { registerExport } from '../commands/export-command.js';
 import { EXIT, EXIT_CODES_HELP } from './usage.js';
 
 /** Where help, errors and command verdicts go: the process streams, or a buffer in tests. */
@@ -51,5 +52,6 @@ export function createProgram(deps: Partial<CliDeps> = {}): { program: Command; 
     .showHelpAfterError('(run "qatkit --help" for usage)')
     .addHelpText('after', `${EXIT_CODES_HELP}\nRun "qatkit <command> --help" for a command's options.`);
   registerDemo(program, context);
+  registerExport(program, context);
   return { program, context };
 }
