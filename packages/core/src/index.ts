@@ -57,9 +57,23 @@ export {
   type ModelOptionValue,
   type OpContext,
 } from './plugin/target-model.js';
+export { modelTensor, constTensor, buildTargetModel, type OperatorSpec } from './plugin/target-model-builder.js';
 export { runProfile, type ProfileRun } from './plugin/target-engine.js';
 export { partitionSubgraph, nodeSubsets } from './plugin/target-partition.js';
 export { estimateMacs } from './plugin/target-macs.js';
+export {
+  FLOAT_TYPES,
+  isFloat,
+  isPerAxis,
+  shapeText,
+  tensorText,
+  elementCount,
+  activations,
+  fusedActivation,
+  effectiveRank,
+  quantizationRefusal,
+  constValues,
+} from './plugin/target-rules.js';
 export { countTransitions } from './plugin/target-summary.js';
 export { quantizationFor, type QuantizationPlan } from './plugin/target-requirements.js';
 export { createQuantizer, type Quantizer, type QuantizerOptions } from './plugin/create-quantizer.js';

@@ -33,6 +33,7 @@ const FIXED_ROLES = {
   '@qatkit/cli': 'app',
   '@qatkit/e2e': 'app',
   '@qatkit/pack': 'app',
+  '@qatkit/targets': 'app',
   '@qatkit/onnx': 'app',
   '@qatkit/playground': 'app',
   '@qatkit/browser-bundles': 'app',

@@ -53,7 +53,9 @@ describe('runProfile', () => {
     const r = runProfile(chain(['MUL', 'SUB']), tables, run(13));
     expect(r.ops[0]).toMatchObject({ placement: 'cpu', unconfirmed: true });
     expect(r.ops[0]!.findings[0]).toMatchObject({ rule: 'MUL: runtime 14 and later', values: 'runtime 13 < 14' });
-    expect(runProfile(chain(['MUL']), tables, run(14)).ops[0]).toMatchObject({ placement: 'accelerator', unconfirmed: false });
+    // accelerated by an unconfirmed row: says so too
+    expect(runProfile(chain(['MUL']), tables, run(14)).ops[0]).toMatchObject({ placement: 'accelerator', unconfirmed: true });
+    expect(runProfile(chain(['ADD']), tables, run(14)).ops[0]).toMatchObject({ placement: 'accelerator', unconfirmed: false });
     const v2 = model([act([1, 2]), act([1, 2])], [['SUB', [0], [1], {}, { version: 2 }]]);
     expect(runProfile(v2, tables, run()).ops[0]!.findings[0]).toMatchObject({ values: 'op version 2 > 1', effect: 'cpu' });
   });

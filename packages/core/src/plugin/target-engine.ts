@@ -15,7 +15,7 @@ export interface ProfileRun<C> {
   readonly notes?: (model: TargetModel, ops: readonly OpVerdict[]) => readonly Finding[];
 }
 
-const ORDER: Readonly<Record<Finding['effect'], number>> = { blocks: 0, cpu: 1, warn: 2 };
+const ORDER: Readonly<Record<Finding['effect'], number>> = { blocks: 0, cpu: 1, warn: 2, info: 3 };
 
 function apply<C>(rule: TargetRule<C>, c: OpContext, config: C): Finding | undefined {
   const values = rule.test(c, config);
@@ -45,7 +45,8 @@ function findingsFor<C>(c: OpContext, tables: ProfileTables<C>, run: ProfileRun<
     const what = row.name ?? row.opcode;
     if (row.since !== undefined && run.level !== undefined && run.level < row.since) {
       const level = tables.levelName ?? 'level';
-      push({ id: `${row.opcode}-since`, rule: `${what}: ${level} ${row.since} and later`, values: `${level} ${run.level} < ${row.since}`, effect: 'cpu', source: row.source, confidence: row.confidence, fix: `target ${level} ${row.since} or later` });
+      const confidence = row.sinceConfidence ?? row.confidence;
+      push({ id: `${row.opcode}-since`, rule: `${what}: ${level} ${row.since} and later`, values: `${level} ${run.level} < ${row.since}`, effect: 'cpu', source: row.source, confidence, fix: `target ${level} ${row.since} or later` });
     }
     if (row.maxVersion !== undefined && c.op.version > row.maxVersion) {
       push({ id: `${row.opcode}-version`, rule: `${what}: op version at most ${row.maxVersion}`, values: `op version ${c.op.version} > ${row.maxVersion}`, effect: 'cpu', source: row.source, confidence: row.confidence, fix: 'convert with an older converter or an op form of a lower version' });
@@ -66,7 +67,8 @@ function draftFor<C>(model: TargetModel, s: number, i: number, tables: ProfileTa
   const c = opContext(model, s, i);
   const findings = findingsFor(c, tables, run);
   const placement = placementOf(findings);
-  const deciding = findings.filter((f) => f.effect !== 'warn');
+  const deciding = findings.filter((f) => f.effect === 'cpu' || f.effect === 'blocks');
+  const row = rowsOf(tables).get(opKey(c.op));
   return {
     subgraph: s,
     index: i,
@@ -76,7 +78,7 @@ function draftFor<C>(model: TargetModel, s: number, i: number, tables: ProfileTa
     placement,
     status: deciding[0]?.status ?? (placement === 'accelerator' ? tables.acceleratedStatus : deciding[0]?.rule ?? ''),
     findings,
-    unconfirmed: deciding.length > 0 ? deciding.some((f) => f.confidence === 'UNCONFIRMED') : false,
+    unconfirmed: deciding.length > 0 ? deciding.some((f) => f.confidence === 'UNCONFIRMED') : row?.confidence === 'UNCONFIRMED',
     macs: estimateMacs(c),
   };
 }
@@ -111,7 +113,11 @@ export function runProfile<C>(model: TargetModel, tables: ProfileTables<C>, run:
       d.placement = 'cpu';
       d.status = p.status ?? p.rule;
       d.unconfirmed = p.confidence === 'UNCONFIRMED';
-      const values = p.kind === 'largest' ? `its partition is not among the ${p.maxPartitions} largest` : 'an op upstream of it runs on the CPU after the accelerator segment began';
+      const values = {
+        'single-segment': 'an op upstream of it runs on the CPU after the accelerator segment began',
+        largest: p.kind === 'largest' ? `its partition is not among the ${p.maxPartitions} largest` : '',
+        unlimited: 'it sits in a dataflow cycle: no partition can hold it',
+      }[p.kind];
       d.findings = [{ id: `PARTITION-${p.kind}`, rule: p.rule, values, effect: 'cpu', source: p.source, confidence: p.confidence, ...(p.status ? { status: p.status } : {}) }, ...d.findings];
     }
     for (const ops of cut.partitions) {
@@ -120,6 +126,8 @@ export function runProfile<C>(model: TargetModel, tables: ProfileTables<C>, run:
       partitions.push({ index, subgraph: s, ops, macs: ops.reduce((a, i) => a + own[i]!.macs, 0) });
     }
   });
+  // Warnings are about accelerated work (speed, precision): moot for ops that end on the CPU.
+  for (const d of drafts) if (d.placement !== 'accelerator') d.findings = d.findings.filter((f) => f.effect !== 'warn');
   const ops: OpVerdict[] = drafts;
   const notes = run.notes?.(model, ops) ?? [];
   return { target: run.name, title: run.title, settings: run.settings, summary: summarize(model, ops, partitions, notes), ops, partitions, notes };

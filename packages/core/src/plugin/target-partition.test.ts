@@ -66,3 +66,14 @@ describe('partitionSubgraph', () => {
     expect(partitionSubgraph(sg(['C', 'C']), [false, false], single)).toEqual({ partitions: [], demoted: [] });
   });
 });
+
+describe('partitionSubgraph on op lists out of execution order', () => {
+  it('still partitions what is ready, and demotes ops caught in a cycle', () => {
+    const tensors = [0, 1, 2].map((i) => act([1, 4], 'INT8', { name: `x${i}` }));
+    // written in reverse: op 0 reads what op 1 writes
+    const reversed = model(tensors, [['A', [1], [2]], ['A', [0], [1]]]);
+    expect(partitionSubgraph(reversed.subgraphs[0]!, [true, true], unlimited)).toEqual({ partitions: [[0, 1]], demoted: [] });
+    const cycle = model(tensors, [['A', [2], [1]], ['A', [1], [2]]]);
+    expect(partitionSubgraph(cycle.subgraphs[0]!, [true, true], unlimited)).toEqual({ partitions: [], demoted: [0, 1] });
+  });
+});

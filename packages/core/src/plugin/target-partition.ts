@@ -35,9 +35,12 @@ export function nodeSubsets(delegated: readonly boolean[], deps: number[][], use
   for (;;) {
     while (next < n && placed[next]) next++;
     if (next === n) break;
-    const queue = ready[kind(next)];
+    let k = kind(next);
+    // An op list out of execution order: the lowest op may wait on a later one; take what is ready.
+    if (ready[k].length === 0) k = 1 - k;
+    const queue = ready[k];
     if (queue.length === 0) {
-      // Only an op list out of execution order gets here: place the rest on their own.
+      // A cycle: nothing is ready. The rest cannot run anywhere as a partition.
       out.push({ delegated: false, ops: [...Array(n).keys()].filter((i) => !placed[i]) });
       break;
     }
@@ -48,7 +51,7 @@ export function nodeSubsets(delegated: readonly boolean[], deps: number[][], use
       ops.push(i);
       for (const u of users[i]!) if (--pending[u]! === 0) ready[kind(u)].push(u);
     }
-    out.push({ delegated: kind(next) === 1, ops: ops.sort((a, b) => a - b) });
+    out.push({ delegated: k === 1, ops: ops.sort((a, b) => a - b) });
   }
   return out;
 }
@@ -85,15 +88,15 @@ function singleSegment(supported: readonly boolean[], deps: number[][]): { parti
 export function partitionSubgraph(sg: ModelSubgraph, supported: readonly boolean[], model: PartitioningModel): { partitions: number[][]; demoted: number[] } {
   const { deps, users } = dependencies(sg);
   if (model.kind === 'single-segment') return singleSegment(supported, deps);
-  const partitions = nodeSubsets(supported, deps, users)
+  const all = nodeSubsets(supported, deps, users)
     .filter((s) => s.delegated)
     .map((s) => s.ops);
-  if (model.kind === 'unlimited' || model.maxPartitions <= 0 || partitions.length <= model.maxPartitions) return { partitions, demoted: [] };
   // TFLite's LimitDelegatedPartitions: keep the N largest by op count (earlier first on ties).
-  const kept = [...partitions].sort((a, b) => b.length - a.length || a[0]! - b[0]!).slice(0, model.maxPartitions);
-  const keep = new Set(kept);
-  return {
-    partitions: partitions.filter((p) => keep.has(p)),
-    demoted: partitions.filter((p) => !keep.has(p)).flat().sort((a, b) => a - b),
-  };
+  const limit = model.kind === 'largest' && model.maxPartitions > 0 ? model.maxPartitions : Infinity;
+  const keep = new Set([...all].sort((a, b) => b.length - a.length || a[0]! - b[0]!).slice(0, limit));
+  const partitions = all.filter((p) => keep.has(p));
+  const inPartition = new Set(partitions.flat());
+  // Supported ops in a dropped partition, or in a cycle (no partition can hold them).
+  const demoted = supported.flatMap((ok, i) => (ok && !inPartition.has(i) ? [i] : []));
+  return { partitions, demoted };
 }

@@ -7,8 +7,11 @@ export type Confidence = 'SRC' | 'SEC' | 'UNCONFIRMED';
 /** Where an op runs: on the accelerator, on the CPU (fallback), or nowhere (it makes the whole model fail). */
 export type Placement = 'accelerator' | 'cpu' | 'blocks';
 
-/** What breaking a rule does: the op falls back to the CPU, the model is refused, or only a warning (speed, accuracy). */
-export type Effect = 'cpu' | 'blocks' | 'warn';
+/**
+ * What breaking a rule does: the op falls back to the CPU, the model is refused, a warning (speed,
+ * accuracy: the op stays on the accelerator), or information only (model-level notes).
+ */
+export type Effect = 'cpu' | 'blocks' | 'warn' | 'info';
 
 export interface Provenance {
   /** Where the rule is written: file and commit, page, or issue. */
@@ -50,6 +53,8 @@ export interface OpSupportRow<C = unknown> extends Provenance {
   readonly name?: string;
   /** First runtime / API level with the op (compared with the profile's level). */
   readonly since?: number;
+  /** When `since` is less sure than the row itself (Coral's runtime column). */
+  readonly sinceConfidence?: Confidence;
   /** Highest TFLite op version accepted. */
   readonly maxVersion?: number;
   readonly rules?: readonly TargetRule<C>[];
@@ -93,7 +98,7 @@ export interface OpVerdict {
   readonly status: string;
   /** Why it is not on the accelerator (effect cpu/blocks), then warnings; empty when it maps cleanly. */
   readonly findings: readonly Finding[];
-  /** A rule that decided the placement is unconfirmed. */
+  /** A rule that decided the placement (or the row that put the op on the accelerator) is unconfirmed. */
   readonly unconfirmed: boolean;
   /** Accelerator partition index, for ops on the accelerator. */
   readonly partition?: number;

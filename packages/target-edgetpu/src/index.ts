@@ -1,0 +1,2 @@
+export { edgetpu, EDGETPU_TABLES, type EdgeTpuOptions } from './edgetpu.js';
+export type { EdgeTpuConfig } from './general.js';
