@@ -32,6 +32,10 @@ export function userEnv(): NodeJS.ProcessEnv {
   for (const key of Object.keys(env)) {
     if (/^npm_(config_user_agent|command|execpath|node_execpath|lifecycle_|package_)/i.test(key)) delete env[key];
   }
+  // As @qatkit/onnx-runner's README tells users: onnxruntime-node's install script otherwise fetches
+  // CUDA binaries from outside the npm registry (its CPU build is inside the package). turbo does not
+  // pass the variable on from .ci/run, so the install sets it itself.
+  env['ONNXRUNTIME_NODE_INSTALL'] ??= 'skip';
   return env;
 }
 
