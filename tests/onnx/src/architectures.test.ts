@@ -58,7 +58,7 @@ interface Case {
 
 async function demoCnn(): Promise<Case> {
   const data = await loadFashionMnist(new URL('../../../apps/cli/data/fashion-mnist-subset', import.meta.url).pathname);
-  const train = toTensors(data.train, 2000);
+  const train = toTensors(data.train, 1024);
   const model = buildDemoCnn(7);
   await fitWithProgress(model, train.xs, train.ys, { epochs: 1, batchSize: 64, learningRate: 2e-3, label: 'onnx float' });
   const qat = quantizeModel(model, { inputRange: [0, 1] });
