@@ -64,6 +64,7 @@ const FAMILIES: [string, number[], Body, boolean?][] = [
   ['Max and average pooling (same padding)', img, (x) => L.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(L.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }).apply(x) as Sym) as Sym],
   ['GlobalAveragePooling2D', img, (x) => L.globalAveragePooling2d({}).apply(L.conv2d({ filters: 6, kernelSize: 3 }).apply(x) as Sym) as Sym],
   ['GlobalMaxPooling2D', img, (x) => L.globalMaxPooling2d({}).apply(L.conv2d({ filters: 6, kernelSize: 3 }).apply(x) as Sym) as Sym],
+  ['ZeroPadding2D folded into a stride-2 DepthwiseConv2D', img, (x) => L.depthwiseConv2d({ kernelSize: 3, strides: 2 }).apply(L.zeroPadding2d({ padding: [[0, 1], [1, 1]] }).apply(x) as Sym) as Sym],
   ['ZeroPadding2D and Cropping2D', img, (x) => L.cropping2D({ cropping: [[1, 0], [2, 1]] }).apply(L.zeroPadding2d({ padding: [[1, 2], [0, 1]] }).apply(x) as Sym) as Sym],
   ['UpSampling2D nearest and bilinear', [4, 4, 2], (x) => L.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }).apply(L.upSampling2d({ size: [2, 3] }).apply(x) as Sym) as Sym],
   ['Reshape and Permute', img, (x) => L.permute({ dims: [2, 1, 3] }).apply(L.reshape({ targetShape: [4, 16, 3] }).apply(x) as Sym) as Sym],

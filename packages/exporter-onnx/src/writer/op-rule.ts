@@ -2,6 +2,7 @@ import type { FusedActivation, Graph, Op, OpKind, Padding } from '@qatkit/core';
 import type { Layout } from './layout.js';
 import type { Attrs, OnnxBuilder } from './onnx-builder.js';
 import type { OpsetFeatures } from './opsets.js';
+import type { FoldedPad } from './fold-pads.js';
 import type { TensorViews } from './tensor-views.js';
 
 /** What an op's emitter produces: the float32 value of its output and the layout it is in. */
@@ -18,6 +19,8 @@ export class EmitContext<K extends OpKind> {
     readonly features: OpsetFeatures,
     private readonly b: OnnxBuilder,
     private readonly views: TensorViews,
+    /** A Pad folded into this convolution: input 0 is read from before it, its pads added to the op's. */
+    readonly fold?: FoldedPad,
   ) {}
 
   get attrs(): Op<K>['attrs'] {
@@ -44,7 +47,7 @@ export class EmitContext<K extends OpKind> {
 
   /** Input `i` as float32 in `layout`. */
   input(i: number, layout: Layout): string {
-    return this.views.float(this.op.inputs[i]!, layout);
+    return this.views.float(i === 0 && this.fold ? this.fold.source : this.op.inputs[i]!, layout);
   }
 
   /** Constant input `i` (weights, bias) with its dims taken in the order `perm` (of `asShape`, when its data is read as that shape). */
@@ -81,13 +84,14 @@ export interface OpRule<K extends OpKind> {
   emit(c: EmitContext<K>): Emitted;
 }
 
-/** Explicit [top, left, bottom, right] pads of a windowed op: TF's SAME puts the odd pixel at the end. */
+/** Explicit [top, left, bottom, right] pads of a windowed op (TF's SAME puts the odd pixel at the end), plus a folded Pad's. */
 export function spatialPads(c: EmitContext<OpKind>, kernel: readonly number[], strides: readonly number[], dilations: readonly number[], padding: Padding): number[] {
-  if (padding === 'valid') return [0, 0, 0, 0];
+  if (padding === 'valid') return [...(c.fold?.pads ?? [0, 0, 0, 0])];
   const [, h, w] = c.shape(0);
   const [, oh, ow] = c.shape('out');
   const total = (len: number, out: number, k: number, s: number, d: number) => Math.max((out - 1) * s + (k - 1) * d + 1 - len, 0);
   const th = total(h!, oh!, kernel[0]!, strides[0]!, dilations[0]!);
   const tw = total(w!, ow!, kernel[1]!, strides[1]!, dilations[1]!);
-  return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
+  const own = [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
+  return own.map((v, i) => v + (c.fold?.pads[i] ?? 0));
 }

@@ -1,5 +1,6 @@
 import type { Graph, IoType } from '@qatkit/core';
 import { between, permOf, permuteShape, type Layout } from './layout.js';
+import { foldablePads } from './fold-pads.js';
 import { EmitContext } from './op-rule.js';
 import { ruleFor } from './op-table.js';
 import { OnnxBuilder, type OnnxType, type ValueInfo } from './onnx-builder.js';
@@ -47,8 +48,11 @@ export function writeModel(graph: Graph, options: WriteOptions): Uint8Array {
     });
   }
 
+  const folds = foldablePads(graph);
+  const foldedPads = new Set([...folds.values()].map((f) => f.pad));
   for (const op of graph.ops) {
-    const { value, layout } = ruleFor(op.kind)!.emit(new EmitContext(op, graph, features, b, views));
+    if (foldedPads.has(op.name)) continue;
+    const { value, layout } = ruleFor(op.kind)!.emit(new EmitContext(op, graph, features, b, views, folds.get(op.name)));
     const out = op.outputs[0]!;
     const target = isDirect(out, layout) || !graph.outputs.includes(out) ? out : `${out}:inner`;
     const stored = tensor(out).quantization
