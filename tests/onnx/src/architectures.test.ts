@@ -124,6 +124,7 @@ describe.each(MODELS)('%s', (name, build) => {
     expect(unfused(nodes, ['Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Concat', 'AveragePool', 'GlobalAveragePool'])).toEqual([]);
     expect(h['com.microsoft.QGemm'] ?? 0).toBeGreaterThan(0);
     expect(h['Conv'] ?? 0).toBe(0);
+    expect(h['com.microsoft.QLinearGlobalAveragePool'] ?? 0).toBe(c.qatGraph.ops.filter((op) => op.kind === 'Mean').length);
     expect(h['Pad'] ?? 0).toBe(0); // MobileNetV2's ZeroPadding2D is folded into the depthwise convolutions' pads
   });
 });

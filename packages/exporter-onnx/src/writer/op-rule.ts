@@ -9,6 +9,11 @@ import type { TensorViews } from './tensor-views.js';
 export interface Emitted {
   readonly value: string;
   readonly layout: Layout;
+  /**
+   * The IR shape to reshape to after the QuantizeLinear (for a value whose ONNX op keeps dims the
+   * IR drops): the reshape then runs on the stored integers, outside the fusable QDQ unit.
+   */
+  readonly reshapeTo?: readonly number[];
 }
 
 /** The writer's services for one op. Emitters write float ops only; the writer adds the QuantizeLinear. */

@@ -5,12 +5,18 @@ import type { EmitContext, Emitted, OpRule } from './op-rule.js';
 /** Ops that move data between positions: their axes are mapped to the layout the input is stored in. */
 
 function reduce(opType: 'ReduceMean' | 'ReduceMax'): OpRule<'Mean' | 'ReduceMax'> {
+  const global = opType === 'ReduceMean' ? 'GlobalAveragePool' : 'GlobalMaxPool';
   return {
-    onnx: [opType],
+    onnx: [`${global} over H and W of an image (onnxruntime fuses QLinearGlobalAveragePool)`, `${opType} otherwise`],
     emit(c): Emitted {
       const { axes, keepDims } = c.attrs;
       const rank = c.shape(0).length;
       const ir = axes.map((a) => normalizeAxis(a, rank));
+      if (rank === 4 && ir.length === 2 && ir.includes(1) && ir.includes(2)) {
+        // [N, C, 1, 1] is the NCHW form of the kept-dims result; without keepDims it becomes [N, C] after the Q.
+        const y = c.node(global, [c.input(0, 'nchw')]);
+        return { value: y, layout: 'nchw', ...(keepDims ? {} : { reshapeTo: c.shape('out') }) };
+      }
       // Without keepdims, the dims left must come out in the IR's order; else reduce in the IR's order.
       const kept = permOf(c.layoutOf(0), rank).filter((d) => !ir.includes(d));
       const layout: Layout = keepDims || kept.every((d, i) => i === 0 || d > kept[i - 1]!) ? c.layoutOf(0) : 'ir';

@@ -52,12 +52,20 @@ export function writeModel(graph: Graph, options: WriteOptions): Uint8Array {
   const foldedPads = new Set([...folds.values()].map((f) => f.pad));
   for (const op of graph.ops) {
     if (foldedPads.has(op.name)) continue;
-    const { value, layout } = ruleFor(op.kind)!.emit(new EmitContext(op, graph, features, b, views, folds.get(op.name)));
+    const emitted = ruleFor(op.kind)!.emit(new EmitContext(op, graph, features, b, views, folds.get(op.name)));
     const out = op.outputs[0]!;
+    const layout = emitted.reshapeTo ? 'ir' : emitted.layout;
     const target = isDirect(out, layout) || !graph.outputs.includes(out) ? out : `${out}:inner`;
-    const stored = tensor(out).quantization
-      ? b.node('QuantizeLinear', [value, ...views.qparams(out)], target)
-      : (b.renameLast(value, target) ?? b.node('Identity', [value], target));
+    const quantized = emitted.reshapeTo ? `${out}:${emitted.layout}` : target;
+    let stored = tensor(out).quantization
+      ? b.node('QuantizeLinear', [emitted.value, ...views.qparams(out)], quantized)
+      : emitted.reshapeTo
+        ? emitted.value
+        : (b.renameLast(emitted.value, target) ?? b.node('Identity', [emitted.value], target));
+    if (emitted.reshapeTo) {
+      const shape = b.initializer(`${op.name}:shape`, 'int64', [emitted.reshapeTo.length], emitted.reshapeTo);
+      stored = b.node('Reshape', [stored, shape], target, {}, `${op.name}/Reshape`);
+    }
     views.store(out, layout, stored);
   }
 
