@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { runDemo } from '../commands/demo.js';
+import type { runDemo } from '../commands/demo.js';
+import { registerCheck } from '../commands/check-command.js';
 import { registerDemo } from '../commands/demo-command.js';
 import { registerExport } from '../commands/export-command.js';
 import { EXIT, EXIT_CODES_HELP } from './usage.js';
@@ -28,7 +29,7 @@ export const processIo: CliIo = {
 };
 
 /** The version in this package's package.json (two levels up from src/cli and from dist/cli). */
-function packageVersion(): string {
+export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
   return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
@@ -39,7 +40,9 @@ function packageVersion(): string {
  * through `io`, and a usage error ends with a pointer to --help.
  */
 export function createProgram(deps: Partial<CliDeps> = {}): { program: Command; context: CommandContext } {
-  const context: CommandContext = { io: deps.io ?? processIo, runDemo: deps.runDemo ?? runDemo, exitCode: EXIT.ok };
+  // The demo's training stack (tfjs) loads only when the demo runs: `qatkit check` starts fast.
+  const lazyDemo: typeof runDemo = async (options) => (await import('../commands/demo.js')).runDemo(options);
+  const context: CommandContext = { io: deps.io ?? processIo, runDemo: deps.runDemo ?? lazyDemo, exitCode: EXIT.ok };
   const { io } = context;
   const program = new Command('qatkit')
     .description('quantization-aware training for TensorFlow.js, deployed as full-integer TFLite and checked on LiteRT')
@@ -53,5 +56,6 @@ export function createProgram(deps: Partial<CliDeps> = {}): { program: Command; 
     .addHelpText('after', `${EXIT_CODES_HELP}\nRun "qatkit <command> --help" for a command's options.`);
   registerDemo(program, context);
   registerExport(program, context);
+  registerCheck(program, context, packageVersion());
   return { program, context };
 }

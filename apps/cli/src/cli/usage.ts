@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** The deployed model disagrees with the QAT model (the files are still written). */
   disagreement: 3,
+  /** `qatkit check`: some op is not on a named accelerator, or a target refuses the model. */
+  notAccelerated: 4,
 } as const;
 
 /** The same codes for help texts. */
@@ -18,6 +20,7 @@ Exit codes:
   ${EXIT.disagreement}  the deployed int8 model disagrees with the QAT model: more than 1% of its
      outputs are more than one output quantization step apart (the .tflite
      files are still written, for inspection)
+  ${EXIT.notAccelerated}  qatkit check: some op is not on a named accelerator (or a target refuses the model)
 `;
 
 /** A wrong option value or argument: reported as `error: <message>` with exit code 2. */

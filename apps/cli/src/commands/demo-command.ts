@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/program.js';
 import { EXIT, EXIT_CODES_HELP, UsageError, nonEmpty, oneOf, positiveInt } from '../cli/usage.js';
-import { DEMO_ARCHS } from '../train/demo-model.js';
-import { ARCH_BUDGET, DEMO_DEFAULTS, type DemoOptions } from './demo.js';
+import { DEMO_ARCHS } from '../train/demo-archs.js';
+import { ARCH_BUDGET, DEMO_DEFAULTS, type DemoOptions } from './demo-options.js';
 
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
 

@@ -7,35 +7,14 @@ import { initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { formatBytes, formatPercent, formatTable } from '../io/table.js';
-import { buildDemoModel, floatWeightBytes, type DemoArch } from '../train/demo-model.js';
+import { buildDemoModel, floatWeightBytes } from '../train/demo-model.js';
+import type { DemoOptions } from './demo-options.js';
 import { fitWithProgress } from '../train/fit.js';
 import { accuracy, predictClasses, toTensors } from '../train/tensors.js';
 import { agreement, runTflite } from '../deploy/run-tflite.js';
 import { checkAgreement, type AgreementVerdict } from '../deploy/check-agreement.js';
 
-export interface DemoOptions {
-  readonly arch: DemoArch;
-  readonly data?: string;
-  readonly out: string;
-  readonly backend: 'wasm' | 'cpu' | 'tensorflow';
-  readonly epochs: number;
-  readonly qatEpochs: number;
-  readonly trainSize: number;
-  readonly testSize: number;
-  readonly batchSize: number;
-}
-
-export const DEMO_DEFAULTS: DemoOptions = { arch: 'cnn', out: 'qatkit-demo', backend: 'wasm', epochs: 5, qatEpochs: 1, trainSize: 12000, testSize: 10000, batchSize: 64 };
-
-/**
- * Float-training budget per architecture when --epochs / --train-size are not given: the
- * reference architectures cost 5–10× the CNN per step, and the demo should stay a few minutes.
- */
-export const ARCH_BUDGET: Readonly<Record<DemoArch, { readonly epochs: number; readonly trainSize: number }>> = {
-  cnn: { epochs: DEMO_DEFAULTS.epochs, trainSize: DEMO_DEFAULTS.trainSize },
-  mobilenetv2: { epochs: 3, trainSize: 8000 },
-  resnet: { epochs: 2, trainSize: 6000 },
-};
+export { DEMO_DEFAULTS, ARCH_BUDGET, type DemoOptions } from './demo-options.js';
 
 /** Fine-tuning learning rate: a tenth of the float training rate. */
 const QAT_LR = 2e-4;

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/program.js';
 import { EXIT, UsageError, nonEmpty, oneOf } from '../cli/usage.js';
-import { EXPORT_FORMATS, EXPORT_IO, exportModel, type ExportModelOptions } from './export-model.js';
+import { EXPORT_FORMATS, EXPORT_IO, type ExportModelOptions } from './export-options.js';
 
 interface RawExportOptions {
   readonly format?: unknown;
@@ -37,6 +37,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .action(async (model: unknown, raw: RawExportOptions, command: Command) => {
       try {
         const options = exportOptions(model, raw);
+        const { exportModel } = await import('./export-model.js');
         const result = await exportModel(options);
         ctx.io.out(`wrote ${result.file} (${result.kind} ${options.format}, ${options.io} I/O, ${result.bytes} bytes)\n`);
       } catch (err) {

@@ -6,18 +6,9 @@ import { initBackend, planOf, toFloatGraph, toGraph } from '@qatkit/tfjs';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readTfjsModel } from '../io/read-tfjs-model.js';
 import { UsageError } from '../cli/usage.js';
+import type { ExportModelOptions } from './export-options.js';
 
-export const EXPORT_FORMATS = ['tflite', 'onnx'] as const;
-export const EXPORT_IO = ['float32', 'uint8', 'int8'] as const;
-
-export interface ExportModelOptions {
-  /** Path of the tf.io model.json. */
-  readonly model: string;
-  readonly format: (typeof EXPORT_FORMATS)[number];
-  readonly io: (typeof EXPORT_IO)[number];
-  /** Output file; default: model.<format> beside model.json. */
-  readonly out?: string;
-}
+export { EXPORT_FORMATS, EXPORT_IO, type ExportModelOptions } from './export-options.js';
 
 export interface ExportModelResult {
   readonly file: string;

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { mobilenetV2, resnet } from '@qatkit/models';
 
-/** The demo's architectures: the quick CNN, and two reference architectures from @qatkit/models. */
-export const DEMO_ARCHS = ['cnn', 'mobilenetv2', 'resnet'] as const;
-export type DemoArch = (typeof DEMO_ARCHS)[number];
+import type { DemoArch } from './demo-archs.js';
+
+// In their own module so that registering the demo's options does not load tfjs.
+export { DEMO_ARCHS, type DemoArch } from './demo-archs.js';
 
 /**
  * The demo's CNN for 28×28 grayscale images: two conv + BatchNorm blocks and a small classifier,

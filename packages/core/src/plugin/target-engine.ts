@@ -17,11 +17,23 @@ export interface ProfileRun<C> {
 
 const ORDER: Readonly<Record<Finding['effect'], number>> = { blocks: 0, cpu: 1, warn: 2, info: 3 };
 
+/** A finding with its keys in one order, whatever order the row was written in (stable JSON). */
+export function finding(f: Finding): Finding {
+  return {
+    id: f.id,
+    rule: f.rule,
+    values: f.values,
+    effect: f.effect,
+    ...(f.status !== undefined ? { status: f.status } : {}),
+    ...(f.fix !== undefined ? { fix: f.fix } : {}),
+    source: f.source,
+    confidence: f.confidence,
+  };
+}
+
 function apply<C>(rule: TargetRule<C>, c: OpContext, config: C): Finding | undefined {
   const values = rule.test(c, config);
-  if (values === undefined) return undefined;
-  const { test: _test, ...rest } = rule;
-  return { ...rest, values };
+  return values === undefined ? undefined : finding({ ...rule, values });
 }
 
 const rowCache = new WeakMap<object, ReadonlyMap<string, OpSupportRow<never>>>();
@@ -34,13 +46,12 @@ function rowsOf<C>(tables: ProfileTables<C>): ReadonlyMap<string, OpSupportRow<C
 /** Every rule the op breaks: general rules, then its row (or the unlisted-op rule), blocking first. */
 function findingsFor<C>(c: OpContext, tables: ProfileTables<C>, run: ProfileRun<C>): Finding[] {
   const out: Finding[] = [];
-  const push = (f: Finding | undefined) => f && out.push(f);
+  const push = (f: Finding | undefined) => f && out.push(finding(f));
   for (const rule of tables.general) push(apply(rule, c, run.config));
   const key = opKey(c.op);
   const row = rowsOf(tables).get(key);
   if (!row) {
-    const { fix, ...unlisted } = tables.unlisted;
-    out.push({ ...unlisted, ...(fix ? { fix } : {}), effect: 'cpu', values: `${key} has no row in the table` });
+    push({ ...tables.unlisted, effect: 'cpu', values: `${key} has no row in the table` });
   } else {
     const what = row.name ?? row.opcode;
     if (row.since !== undefined && run.level !== undefined && run.level < row.since) {
@@ -93,7 +104,7 @@ function refuse(drafts: Draft[]): void {
     if (d.placement !== 'accelerator') continue;
     d.placement = 'cpu';
     d.status = first.status ?? 'the model is refused';
-    d.findings = [{ id: 'MODEL-REFUSED', rule: first.rule, values: `the model is refused because of ${where}`, effect: 'cpu', source: first.source, confidence: first.confidence }, ...d.findings];
+    d.findings = [finding({ id: 'MODEL-REFUSED', rule: first.rule, values: `the model is refused because of ${where}`, effect: 'cpu', source: first.source, confidence: first.confidence }), ...d.findings];
     d.unconfirmed = first.confidence === 'UNCONFIRMED';
   }
 }
@@ -118,7 +129,7 @@ export function runProfile<C>(model: TargetModel, tables: ProfileTables<C>, run:
         largest: p.kind === 'largest' ? `its partition is not among the ${p.maxPartitions} largest` : '',
         unlimited: 'it sits in a dataflow cycle: no partition can hold it',
       }[p.kind];
-      d.findings = [{ id: `PARTITION-${p.kind}`, rule: p.rule, values, effect: 'cpu', source: p.source, confidence: p.confidence, ...(p.status ? { status: p.status } : {}) }, ...d.findings];
+      d.findings = [finding({ id: `PARTITION-${p.kind}`, rule: p.rule, values, effect: 'cpu', source: p.source, confidence: p.confidence, ...(p.status ? { status: p.status } : {}) }), ...d.findings];
     }
     for (const ops of cut.partitions) {
       const index = partitions.length;
@@ -129,6 +140,6 @@ export function runProfile<C>(model: TargetModel, tables: ProfileTables<C>, run:
   // Warnings are about accelerated work (speed, precision): moot for ops that end on the CPU.
   for (const d of drafts) if (d.placement !== 'accelerator') d.findings = d.findings.filter((f) => f.effect !== 'warn');
   const ops: OpVerdict[] = drafts;
-  const notes = run.notes?.(model, ops) ?? [];
+  const notes = (run.notes?.(model, ops) ?? []).map(finding);
   return { target: run.name, title: run.title, settings: run.settings, summary: summarize(model, ops, partitions, notes), ops, partitions, notes };
 }
