@@ -121,4 +121,11 @@ describe('exportTflite refuses what TFLite cannot run', () => {
       expect(e.message).toMatch(/expected a qatkit Graph/);
     }
   });
+
+  it('rejects a quantized conv without a bias, which LiteRT refuses to prepare', () => {
+    const graph = withOp(base, 0, (op) => ({ ...op, inputs: op.inputs.slice(0, 2) }) as Op);
+    const e = exportError(graph);
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toMatch(/op "conv_0" \(Conv2D\) is quantized but has no bias; TFLite's int8 Conv2D needs an int32 bias input/);
+  });
 });

@@ -160,7 +160,12 @@ function checkOutput(op: Op, rule: OpRule<OpKind>, graph: Graph, form: Form | un
 
 /** Shapes are core's (validateGraph); the bias slot is the exporter's own. */
 function checkBiasLength(op: Op, graph: Graph): void {
-  if (op.inputs.length < 3 || (op.kind !== 'Conv2D' && op.kind !== 'DepthwiseConv2D' && op.kind !== 'FullyConnected' && op.kind !== 'TransposeConv2D')) return;
+  const conv = op.kind === 'Conv2D' || op.kind === 'DepthwiseConv2D';
+  if (conv && op.inputs.length < 3 && graph.tensors[op.inputs[0]!]!.dtype !== 'float32') {
+    // TFLite's quantized conv kernels require the bias ("has_bias was not true" when LiteRT prepares).
+    throw new QatkitError('UNSUPPORTED_OP', `op "${op.name}" (${op.kind}) is quantized but has no bias; TFLite's int8 ${op.kind} needs an int32 bias input (zeros are fine: quantizeBias(new Float32Array(channels), inputScale, weightScales))`);
+  }
+  if (op.inputs.length < 3 || (!conv && op.kind !== 'FullyConnected' && op.kind !== 'TransposeConv2D')) return;
   const w = graph.tensors[op.inputs[1]!]!.shape;
   const channels = op.kind === 'DepthwiseConv2D' ? w[3] : w[0];
   const n = graph.tensors[op.inputs[2]!]!.shape.reduce((a, b) => a * b, 1);
