@@ -37,7 +37,7 @@ function seeded(model: tf.LayersModel): tf.LayersModel {
     if (weights.length === 0) return;
     layer.setWeights(
       weights.map((w, k) =>
-        /variance/.test(w.name) ? tf.randomUniform(w.shape, 0.5, 2, 'float32', 100 * i + k) : tf.randomUniform(w.shape, -0.6, 0.6, 'float32', 100 * i + k),
+        /variance/.test(w.name) ? tf.randomUniform(w.shape as number[], 0.5, 2, 'float32', 100 * i + k) : tf.randomUniform(w.shape as number[], -0.6, 0.6, 'float32', 100 * i + k),
       ),
     );
   });
