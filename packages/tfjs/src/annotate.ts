@@ -41,7 +41,7 @@ const annotationOf = (layer: tf.layers.Layer) => (layer as unknown as Annotated)
  * are quantized, the others left float. Train it with fit(); toGraph() exports the mix.
  */
 export function quantizeApply(model: tf.LayersModel, options: QuantizeModelOptions = {}): tf.LayersModel {
-  const { scheme, range } = checkQuantizeArgs(model, options, 'quantizeApply');
+  const { scheme, range, exportOptions } = checkQuantizeArgs(model, options, 'quantizeApply');
   const graph = walkModel(model);
   if (!graph.nodes.some((n) => annotationOf(n.layer))) {
     throw new QatkitError('INVALID_OPTION', `model "${model.name}" has no annotated layer: mark layers with quantizeAnnotateLayer(layer) or the whole model with quantizeAnnotateModel(model) first`);
@@ -52,5 +52,5 @@ export function quantizeApply(model: tf.LayersModel, options: QuantizeModelOptio
     quantized: (node) => annotationOf(node.layer) !== undefined,
     ruleFor: (node) => annotationOf(node.layer)?.rule,
   });
-  return buildQatModel(plan, graph, scheme);
+  return buildQatModel(exportOptions ? { ...plan, export: exportOptions } : plan, graph, scheme);
 }

@@ -10,7 +10,7 @@ export { toGraph, toFloatGraph, fakeQuantParams, type ToGraphOptions, type ToFlo
 export { walkModel, type LayerGraph, type GraphNode, type GraphInput } from './graph/walk.js';
 export { makePlan, type MakePlanOptions } from './plan/make-plan.js';
 export type { Plan, PlanNode, PlanInput, PlanQuant, PlanOp, PlanWeights, BatchNormFold, WeightsFrom, PlanConstant } from './plan/types.js';
-export { buildQatModel, planOf } from './qat/build-qat.js';
+export { buildQatModel, planOf, exportOptionsOf } from './qat/build-qat.js';
 export { describeLayer } from './describe.js';
 export { FakeQuant, type FakeQuantArgs, type RangeMode } from './layers/fake-quant.js';
 export { QuantConv2D, type QuantConv2DArgs, type QatActivation } from './layers/quant-conv2d.js';

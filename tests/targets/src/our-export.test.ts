@@ -3,7 +3,7 @@ import { quantizationFor, type TargetModel, type TargetProfile } from '@qatkit/c
 import { exportTflite, readTflite } from '@qatkit/exporter-tflite';
 import { mobilenetV2 } from '@qatkit/models';
 import { default8bit } from '@qatkit/scheme-8bit';
-import { calibrate, initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
+import { calibrate, exportOptionsOf, initBackend, quantizeModel, toGraph } from '@qatkit/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS } from './shared-models.js';
 
@@ -68,6 +68,23 @@ describe('our MobileNetV2 export on the targets', () => {
       const r = t.check(steered);
       expect([t.name, r.summary.verdict, r.summary.warnings]).toEqual([t.name, 'accelerator', 0]);
     }
+  });
+
+  it('quantizeModel(model, { targets }) applies the targets: the export checks clean on each, with no option given by hand', () => {
+    for (const [name, target] of [['imx8mp', TARGETS['imx8mp']!], ['all four', undefined]] as const) {
+      const targets = target ? [target] : Object.values(TARGETS);
+      const model = mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], classes: 10, seed: 3 });
+      const qat = quantizeModel(model, { inputRange: [0, 1], targets });
+      calibrate(qat, [tf.randomUniform([4, 96, 96, 3], 0, 1, 'float32', 1)]);
+      const exported = readTflite(exportTflite(toGraph(qat), exportOptionsOf(qat)));
+      for (const t of targets) expect([name, t.name, t.check(exported).summary.verdict, t.check(exported).summary.warnings]).toEqual([name, t.name, 'accelerator', 0]);
+      model.dispose();
+      qat.dispose();
+    }
+    // A per-channel scheme given by hand contradicts the i.MX 8M Plus: refused, with the vendor's reason.
+    expect(() => quantizeModel(mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], classes: 10 }), { scheme: default8bit(), targets: [TARGETS['imx8mp']!] })).toThrow(
+      /the default-8bit scheme quantizes conv weights per channel, but targets imx8mp want per-tensor weights \(imx8mp: VX-G4: per-channel weights run much slower than per-tensor; .*\); pass default8bit\(\{ perAxis: false \}\)/,
+    );
   });
 
   it('with float32 I/O the Edge TPU leaves the input QUANTIZE (and output DEQUANTIZE) on the CPU', () => {

@@ -112,6 +112,8 @@ export interface Plan {
   readonly inputs: readonly PlanInput[];
   readonly nodes: readonly PlanNode[];
   readonly outputs: readonly string[];
+  /** Export options the deployment targets need (quantizeModel's `targets`), e.g. { io: 'int8' }. */
+  readonly export?: { readonly io: 'float32' | 'int8' | 'uint8' };
 }
 
 /** Fake-quant layer names: one per quantized value. */

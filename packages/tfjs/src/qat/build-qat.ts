@@ -99,6 +99,11 @@ export function buildQatModel(plan: Plan, graph: LayerGraph, scheme: QuantizeSch
   return model;
 }
 
+/** Export options its targets need (`quantizeModel(model, { targets })`), or {} when none were given. */
+export function exportOptionsOf(model: tf.LayersModel): { readonly io?: 'float32' | 'int8' | 'uint8' } {
+  return planOf(model)?.export ?? {};
+}
+
 /** The plan a QAT model was built from, or undefined for any other model. */
 export function planOf(model: tf.LayersModel): Plan | undefined {
   const meta = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
