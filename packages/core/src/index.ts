@@ -77,3 +77,4 @@ export {
 export { countTransitions } from './plugin/target-summary.js';
 export { quantizationFor, type QuantizationPlan } from './plugin/target-requirements.js';
 export { createQuantizer, type Quantizer, type QuantizerOptions } from './plugin/create-quantizer.js';
+export { checkInputs, dtypeOfData, formatShape, type RunnerDType, type RunnerTensor, type RunnerOutput, type TensorInfo } from './runner/run-inputs.js';

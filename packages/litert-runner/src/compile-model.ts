@@ -2,7 +2,7 @@
 // the I/O this runner can pass, then one trial run. A model LiteRT cannot prepare is
 // refused here, with LiteRT's own words, instead of failing (or silently not failing)
 // at the caller's first run().
-import { formatShape } from './check-inputs.js';
+import { formatShape } from '@qatkit/core';
 import { freeHandles, LiteRtCompiledTflite, type ModelHandles } from './compiled-tflite.js';
 import { signatureTensors, type Wasm, type WasmContext } from './litert-wasm.js';
 import { hintFor, withLog, type LogTail } from './log-tail.js';

@@ -9,7 +9,7 @@
 // to prepare, an op failing to invoke) and hands back whatever the output memory held.
 // The only trace is an ERROR line in LiteRT's log, so every call that logged one throws,
 // and no outputs are returned from it.
-import { checkInputs } from './check-inputs.js';
+import { checkInputs } from '@qatkit/core';
 import {
   bytesOf,
   createInput,

@@ -1,23 +1,7 @@
-/** The element types this runner passes in and out of LiteRT. */
-export type RunnerDType = 'float32' | 'int32' | 'uint8' | 'int8';
+import type { RunnerOutput, RunnerTensor, TensorInfo } from '@qatkit/core';
 
-/** A host tensor handed to {@link CompiledTflite.run}: row-major data plus its shape. */
-export interface RunnerTensor {
-  data: Float32Array | Int32Array | Uint8Array | Int8Array;
-  shape: number[];
-}
-
-/** A model output, copied out of wasm memory (safe to keep after `dispose()`). */
-export interface RunnerOutput extends RunnerTensor {
-  dtype: RunnerDType;
-}
-
-/** Name, static shape and element type of one model input or output. */
-export interface TensorInfo {
-  name: string;
-  shape: number[];
-  dtype: string;
-}
+// The shared runner types live in core, so every runner checks and returns tensors alike.
+export type { RunnerDType, RunnerOutput, RunnerTensor, TensorInfo } from '@qatkit/core';
 
 /** A `.tflite` model compiled by LiteRT for its CPU (XNNPACK) path. */
 export interface CompiledTflite {

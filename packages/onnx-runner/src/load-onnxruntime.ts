@@ -1,6 +1,6 @@
 // Loads onnxruntime-node (the native CPU binding shipped inside the npm package) once per process.
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { checkInputs, dtypeOfData } from './check-inputs.js';
+import { checkInputs, dtypeOfData } from '@qatkit/core';
 import type { CompileOptions, CompiledOnnx, OnnxRuntime, RunnerDType, RunnerOutput, TensorInfo } from './types.js';
 
 type Ort = typeof import('onnxruntime-node');

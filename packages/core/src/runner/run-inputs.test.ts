@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkInputs, dtypeOfData } from './check-inputs.js';
-import type { RunnerTensor, TensorInfo } from './types.js';
+import { checkInputs, dtypeOfData } from './run-inputs.js';
+import type { RunnerTensor, TensorInfo } from './run-inputs.js';
 
 const image: TensorInfo = { name: 'image', shape: [1, 2, 2, 1], dtype: 'int8' };
 const scale: TensorInfo = { name: 'scale', shape: [1], dtype: 'float32' };

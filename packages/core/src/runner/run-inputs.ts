@@ -1,7 +1,27 @@
-// Input checks done in JS before anything reaches wasm. LiteRT's own checks either
-// throw from deep inside the C++ error reporter with terse messages or, on the direct
-// run path we use, do not happen at all (a wrong-sized buffer would be read as is).
-import type { RunnerDType, RunnerTensor, TensorInfo } from './types.js';
+// What a runner (LiteRT, onnxruntime, …) takes and returns, and the input checks they share: done
+// in JS before anything reaches the runtime, whose own checks throw terse messages from deep inside
+// native code or, on a direct run path, do not happen at all (a wrong-sized buffer read as is).
+
+/** The element types runners pass in and out (those a qatkit export has at its edges). */
+export type RunnerDType = 'float32' | 'int32' | 'uint8' | 'int8';
+
+/** A host tensor handed to a runner: row-major data plus its shape. */
+export interface RunnerTensor {
+  data: Float32Array | Int32Array | Uint8Array | Int8Array;
+  shape: number[];
+}
+
+/** A model output, copied out of the runtime (safe to keep after the model is disposed). */
+export interface RunnerOutput extends RunnerTensor {
+  dtype: RunnerDType;
+}
+
+/** Name, static shape and element type of one model input or output. */
+export interface TensorInfo {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
 
 /** The dtype a typed array carries, or undefined for arrays this runner cannot pass. */
 export function dtypeOfData(data: unknown): RunnerDType | undefined {
