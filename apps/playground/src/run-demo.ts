@@ -3,7 +3,7 @@
 import { quantizeModel, toGraph } from '@qatkit/tfjs';
 import { LineChart } from './chart.js';
 import type { Split } from './data.js';
-import { buildDemoCnn, floatWeightBytes } from './demo-model.js';
+import { fashionCnn, floatWeightBytes } from '@qatkit/models';
 import { exportBoth, outputStep, runOnLiteRt, withinOneStep } from './deploy.js';
 import { accuracy, predict, trainSteps } from './train.js';
 import { addDownload, addRow, byId, formatBytes, percent, setText } from './ui.js';
@@ -40,7 +40,7 @@ export async function runDemo(train: Split, test: Split, s: DemoSettings): Promi
   setText('results-count', `${n} test images`);
 
   setText('status', 'float training…');
-  const model = buildDemoCnn();
+  const model = fashionCnn();
   await trainSteps(model, train, {
     steps: s.floatSteps,
     batchSize: s.batchSize,

@@ -1,36 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { mobilenetV2, resnet } from '@qatkit/models';
+import { fashionCnn, floatWeightBytes, mobilenetV2, resnet } from '@qatkit/models';
 
 import type { DemoArch } from './demo-archs.js';
 
 // In their own module so that registering the demo's options does not load tfjs.
 export { DEMO_ARCHS, type DemoArch } from './demo-archs.js';
 
-/**
- * The demo's CNN for 28×28 grayscale images: two conv + BatchNorm blocks and a small classifier,
- * ending in logits (the loss applies softmax). ~106k parameters, so the int8 file is dominated by
- * weights. BatchNorm is folded into the convs during QAT and in the export; its momentum is 0.9
- * (Keras: 0.99) so the moving statistics settle within the demo's few hundred steps.
- */
+/** The demo's CNN with BatchNorm (`fashionCnn` from @qatkit/models, shared with the playground). */
 export function buildDemoCnn(seed = 1): tf.LayersModel {
-  const init = (s: number) => tf.initializers.glorotUniform({ seed: seed * 100 + s });
-  return tf.sequential({
-    name: 'fashion_cnn',
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(1), name: 'conv1' }),
-      tf.layers.batchNormalization({ momentum: 0.9, name: 'bn1' }),
-      tf.layers.reLU({ name: 'relu1' }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(2), name: 'conv2' }),
-      tf.layers.batchNormalization({ momentum: 0.9, name: 'bn2' }),
-      tf.layers.reLU({ name: 'relu2' }),
-      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }),
-      tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(3), name: 'fc1' }),
-      tf.layers.dropout({ rate: 0.2, seed, name: 'dropout' }),
-      tf.layers.dense({ units: 10, kernelInitializer: init(4), name: 'logits' }),
-    ],
-  });
+  return fashionCnn({ seed });
 }
 
 /**
@@ -56,7 +34,4 @@ export function buildDemoModel(arch: DemoArch, seed = 1): tf.LayersModel {
   return arch === 'cnn' ? buildDemoCnn(seed) : backboneModel(arch, seed);
 }
 
-/** Bytes of the float32 weights: what a float model ships. */
-export function floatWeightBytes(model: tf.LayersModel): number {
-  return model.getWeights().reduce((n, w) => n + w.size * 4, 0);
-}
+export { floatWeightBytes };

@@ -1,14 +1,18 @@
-// The demo CNN of `qatkit demo` (apps/cli/src/train/demo-model.ts), copied rather than imported:
-// the CLI is a Node app and its module also pulls in @qatkit/models' larger architectures.
-// Keep the two in step: same layers, names, seeds and BatchNorm momentum.
 import * as tf from '@tensorflow/tfjs';
+import { checkCommon, DEFAULT_SEED } from './options.js';
+
+export interface FashionCnnOptions {
+  /** Seeds every initializer and the dropout (default 1). */
+  readonly seed?: number;
+}
 
 /**
- * Two conv + BatchNorm blocks and a small classifier ending in logits, for 28×28 grayscale images.
- * BatchNorm is folded into the convs by QAT and the export; momentum 0.9 so the moving statistics
- * settle within a few hundred steps.
+ * The CNN of `qatkit demo` and the playground, for 28×28 grayscale images (Fashion-MNIST): two
+ * conv + BatchNorm blocks and a small classifier ending in logits (~106k parameters). BatchNorm
+ * momentum is 0.9 so the moving statistics settle within a demo's few hundred steps.
  */
-export function buildDemoCnn(seed = 1): tf.LayersModel {
+export function fashionCnn(options: FashionCnnOptions = {}): tf.LayersModel {
+  const { seed } = checkCommon('fashionCnn', { inputShape: [28, 28, 1], seed: options.seed ?? DEFAULT_SEED }, () => 'fashion_cnn');
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed * 100 + s });
   return tf.sequential({
     name: 'fashion_cnn',
@@ -29,7 +33,7 @@ export function buildDemoCnn(seed = 1): tf.LayersModel {
   });
 }
 
-/** Bytes of the float32 weights: what a float model ships. */
+/** Bytes of a model's float32 weights: what a float model ships. */
 export function floatWeightBytes(model: tf.LayersModel): number {
   return model.getWeights().reduce((n, w) => n + w.size * 4, 0);
 }
