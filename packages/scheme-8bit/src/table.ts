@@ -1,4 +1,4 @@
-import type { FusionRule, OutputRule, QuantizeSpec } from '@qatkit/core';
+import type { FusionRule, OutputRule, QuantizeSpec, QuantizerSpec } from '@qatkit/core';
 import type { RegistryRow } from '@qatkit/registry';
 import { A8, LAYER_ACTIVATIONS, W8 } from './quantizers.js';
 import { loweredRows } from './table-lowered.js';
@@ -6,15 +6,35 @@ import { loweredRows } from './table-lowered.js';
 const SPEC = 'TFLite int8 quantization spec (quantization_spec.md; anchors §D)';
 const TFMOT = 'tfmot Default8BitQuantizeRegistry (anchors §A.6)';
 
-const learned: OutputRule = { kind: 'learned', quantizer: A8 };
 const sameAsInput: OutputRule = { kind: 'same-as-input' };
+// Fixed-output kernels (SOFTMAX, LOGISTIC, TANH) compute on the int8 grid whatever the scheme's widths.
 const softmaxOut: OutputRule = { kind: 'fixed', scale: 1 / 256, zeroPoint: -128, quantizer: A8 };
+
+/**
+ * The quantizers the table is written in terms of. Other schemes (e.g. @qatkit/scheme-nbit) reuse
+ * the table with their own instead of copying it (tfmot forked its 8-bit table and the copies drifted).
+ */
+export interface SchemeQuantizers {
+  /** Conv/dense kernels (symmetric: TFLite's kernels take weights with zero point 0). */
+  readonly weight: QuantizerSpec;
+  /** Learned activation outputs. */
+  readonly activation: QuantizerSpec;
+  /** Per-output-channel conv kernels, or per tensor (some NPUs need it). */
+  readonly perAxis: boolean;
+}
 
 /**
  * The default 8-bit table. `perAxis` picks per-output-channel conv weights (the spec's default)
  * or per-tensor weights (some NPUs need it).
  */
 export function default8bitRows(perAxis: boolean): RegistryRow[] {
+  return schemeRows({ weight: W8, activation: A8, perAxis });
+}
+
+/** The table with its weight and activation quantizers as parameters (default8bitRows: W8, A8). */
+export function schemeRows(quantizers: SchemeQuantizers): RegistryRow[] {
+  const { weight, activation, perAxis } = quantizers;
+  const learned: OutputRule = { kind: 'learned', quantizer: activation };
   return [
     {
       layer: 'InputLayer',
@@ -24,12 +44,12 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
     {
       layer: 'Conv2D',
       match: { dataFormat: ['channelsLast'] },
-      spec: { op: 'Conv2D', weights: { kernel: { quantizer: W8, perAxis } }, output: learned, activations: LAYER_ACTIVATIONS },
+      spec: { op: 'Conv2D', weights: { kernel: { quantizer: weight, perAxis } }, output: learned, activations: LAYER_ACTIVATIONS },
       source: `${SPEC}: CONV_2D weights per-axis (dim 0), int32 bias, output free`,
     },
     {
       layer: 'Dense',
-      spec: { op: 'FullyConnected', weights: { kernel: { quantizer: W8, perAxis: false } }, output: learned, activations: LAYER_ACTIVATIONS },
+      spec: { op: 'FullyConnected', weights: { kernel: { quantizer: weight, perAxis: false } }, output: learned, activations: LAYER_ACTIVATIONS },
       source: `${SPEC}: FULLY_CONNECTED weights per-tensor, int32 bias, output free`,
     },
     {
@@ -74,7 +94,7 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
     {
       layer: 'DepthwiseConv2D',
       match: { dataFormat: ['channelsLast'] },
-      spec: { op: 'DepthwiseConv2D', weights: { depthwiseKernel: { quantizer: W8, perAxis } }, output: learned, activations: LAYER_ACTIVATIONS },
+      spec: { op: 'DepthwiseConv2D', weights: { depthwiseKernel: { quantizer: weight, perAxis } }, output: learned, activations: LAYER_ACTIVATIONS },
       source: `${SPEC}: DEPTHWISE_CONV_2D weights per-axis (dim 3: one range per output channel), int32 bias, output free`,
     },
     {
@@ -165,8 +185,8 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
       spec: { op: 'Elu', weights: {}, output: learned },
       source: `${SPEC}: ELU (alpha 1) output free`,
     },
-    ...activationRows(),
-    ...loweredRows(perAxis),
+    ...activationRows(learned),
+    ...loweredRows(quantizers),
     ...['SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'].map(
       (layer): RegistryRow => ({ layer, spec: { op: 'Identity', weights: {}, output: { kind: 'identity' } }, source: `${TFMOT}: ${layer} is a no-op at inference` }),
     ),
@@ -174,7 +194,7 @@ export function default8bitRows(perAxis: boolean): RegistryRow[] {
 }
 
 /** `Activation` layers by function: the op each becomes and its output rule (anchors §A.6, §D). */
-function activationRows(): RegistryRow[] {
+function activationRows(learned: OutputRule): RegistryRow[] {
   const row = (activation: string, op: QuantizeSpec['op'], output: OutputRule, source: string): RegistryRow => ({
     layer: 'Activation',
     match: { activation: [activation] },
