@@ -75,6 +75,11 @@ describe('checkWorkspace', () => {
     ]);
     // a scheme may build on the registry
     expect(checkWorkspace([library('scheme-4bit', { dependencies: { '@qatkit/registry': 'workspace:^' } })])).toEqual([]);
+    // … and on the base 8-bit table, which it parameterizes instead of copying
+    expect(checkWorkspace([library('scheme-4bit', { dependencies: { '@qatkit/scheme-8bit': 'workspace:^' } })])).toEqual([]);
+    expect(checkWorkspace([library('scheme-4bit', { dependencies: { '@qatkit/target-edgetpu': 'workspace:^' } })])).toEqual([
+      'packages/scheme-4bit: plugins never depend on other plugins: dependencies has @qatkit/target-edgetpu',
+    ]);
   });
 
   it('rejects a folder that does not match the package name', () => {

@@ -1,6 +1,6 @@
 // Checks on the package.json files themselves: the layout and dependency rules of style.md §8.1
 // that a lint rule cannot see. Pure: takes the workspace as data, returns the problems found.
-import { SCOPE, TENSORFLOW_ALLOWED, isPlugin, isScheme, isTensorflow, roleOf } from '@qatkit/eslint-config/roles';
+import { BASE_SCHEME, SCOPE, TENSORFLOW_ALLOWED, isPlugin, isScheme, isTensorflow, roleOf } from '@qatkit/eslint-config/roles';
 
 export interface Manifest {
   readonly name?: string;
@@ -84,7 +84,7 @@ function checkPackage(pkg: WorkspacePackage): string[] {
     if (m.dependencies?.['@qatkit/core']) problems.push('@qatkit/core belongs in peerDependencies, not dependencies');
     for (const field of DEP_FIELDS) {
       for (const dep of namesIn(m, field)) {
-        const allowed = isScheme(name) && dep === '@qatkit/registry';
+        const allowed = isScheme(name) && (dep === '@qatkit/registry' || dep === BASE_SCHEME);
         if (isPlugin(dep) && dep !== name && !allowed) problems.push(`plugins never depend on other plugins: ${field} has ${dep}`);
       }
     }

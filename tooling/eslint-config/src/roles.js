@@ -22,6 +22,8 @@ export const ROLES = ['core', 'plugin', 'tfjs', 'models', 'runner', 'app', 'tool
 
 const PLUGIN_NAME = /^@qatkit\/(registry|(scheme|exporter|target)-[a-z0-9-]+)$/;
 const SCHEME_NAME = /^@qatkit\/scheme-[a-z0-9-]+$/;
+/** The base table other schemes parameterize instead of copying (tfmot's forked copies drifted). */
+export const BASE_SCHEME = '@qatkit/scheme-8bit';
 
 /** @type {Readonly<Record<string, Role>>} */
 const FIXED_ROLES = {
@@ -106,10 +108,11 @@ export function workspaceImportPolicy(role, name, context) {
       allowed: (target) =>
         target === '@qatkit/core' ||
         (schemes && target === '@qatkit/registry') ||
+        (schemes && target === BASE_SCHEME && name !== BASE_SCHEME) ||
         // tests may run exported models through the runners
         (context === 'dev' && (target === '@qatkit/litert-runner' || target === '@qatkit/onnx-runner')),
       why: schemes
-        ? 'schemes import only @qatkit/core and @qatkit/registry; plugins never import each other'
+        ? 'schemes import only @qatkit/core, @qatkit/registry and the base table @qatkit/scheme-8bit; plugins never import each other'
         : 'plugins import only @qatkit/core; plugins never import each other',
     };
   }
