@@ -8,6 +8,7 @@ export {
   MIN_RANGE,
   quantLevels,
   nudgeRange,
+  powerOfTwoAtLeast,
   activationQuantization,
   weightQuantization,
   fixedQuantization,

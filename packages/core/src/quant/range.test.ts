@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activationQuantization, nudgeRange, quantLevels, weightQuantization, type QuantizerSpec } from './range.js';
+import { activationQuantization, nudgeRange, powerOfTwoAtLeast, quantLevels, weightQuantization, type QuantizerSpec } from './range.js';
 import { isQatkitError } from '../errors.js';
 
 const ACT: QuantizerSpec = { bits: 8, symmetric: false, narrowRange: false, signed: true };
@@ -60,5 +60,42 @@ describe('quantization records', () => {
     expect(w.axis).toBe(0);
     expect(w.scale).toEqual([1 / 127, 2 / 127]);
     expect(w.zeroPoint).toEqual([0, 0]);
+  });
+});
+
+describe("scale: 'power-of-two'", () => {
+  const P2A: QuantizerSpec = { ...ACT, scale: 'power-of-two' };
+  const P2W: QuantizerSpec = { ...W, scale: 'power-of-two' };
+  const isPow2 = (s: number) => 2 ** Math.round(Math.log2(s)) === s;
+
+  it('rounds a scale up to the next power of two, exact powers staying put', () => {
+    expect(powerOfTwoAtLeast(0.3)).toBe(0.5);
+    expect(powerOfTwoAtLeast(0.25)).toBe(0.25);
+    expect(powerOfTwoAtLeast(2 ** -20 * 1.0000001)).toBe(2 ** -19);
+    for (let e = -40; e <= 40; e++) expect(powerOfTwoAtLeast(2 ** e)).toBe(2 ** e);
+  });
+  it('gives asymmetric ranges a power-of-two scale that still covers them, zero point re-derived', () => {
+    for (const [lo, hi] of [[-0.37, 5.21], [0, 6], [-3, -0.1], [-1e-9, 1e-9], [-100, 3]] as const) {
+      const r = nudgeRange(lo, hi, P2A);
+      expect(isPow2(r.scale), `${lo}..${hi}`).toBe(true);
+      expect(r.scale).toBeGreaterThanOrEqual(nudgeRange(lo, hi, ACT).scale);
+      expect(r.min).toBeLessThanOrEqual(Math.min(lo, 0) + r.scale / 2);
+      expect(r.max).toBeGreaterThanOrEqual(Math.max(hi, 0) - r.scale / 2);
+      expect(r.min + (r.zeroPoint + 128) * r.scale).toBe(0);
+    }
+    expect(nudgeRange(0, 6, P2A)).toMatchObject({ scale: 1 / 32, zeroPoint: -128 });
+  });
+  it('keeps symmetric weights at zero point 0', () => {
+    expect(nudgeRange(-0.2, 0.5, P2W)).toEqual({ scale: 1 / 128, zeroPoint: 0, min: -127 / 128, max: 127 / 128 });
+  });
+  it('rounds after the minScale floor, so the floor still holds', () => {
+    const r = nudgeRange(-0.2, 0.5, P2W, 'w', 0.01);
+    expect(r.scale).toBe(1 / 64);
+    const q = weightQuantization([-0.1, -1], [0.1, 1], P2W, 0, 'w', [0.003, 0]);
+    expect(q.scale).toEqual([1 / 256, 1 / 64]);
+  });
+  it("leaves 'any' and an absent field alone and refuses other values", () => {
+    expect(nudgeRange(-0.37, 5.21, { ...ACT, scale: 'any' })).toEqual(nudgeRange(-0.37, 5.21, ACT));
+    expect(() => quantLevels({ ...ACT, scale: 'pow2' as 'any' })).toThrow(/'any' or 'power-of-two'/);
   });
 });

@@ -10,6 +10,12 @@ export interface QuantizerSpec {
   readonly narrowRange: boolean;
   /** Signed storage (int8) or unsigned (uint8). */
   readonly signed: boolean;
+  /**
+   * Which scales are allowed: 'any' (the default) or 'power-of-two', for accelerators that
+   * requantize by shifting. A power-of-two scale is the range's own scale rounded up, so the range
+   * still fits; the zero point is then derived from it as usual.
+   */
+  readonly scale?: 'any' | 'power-of-two';
 }
 
 /**
@@ -30,6 +36,10 @@ export function quantLevels(spec: QuantizerSpec): QuantLevels {
   if (!Number.isInteger(bits) || bits < 2 || bits > 16) {
     throw new QatkitError('INVALID_OPTION', `bit width must be an integer in [2, 16], got ${bits}`);
   }
+  // Checked here because every quantizer (core's and the tfjs bridge's) asks for its levels first.
+  if (spec.scale !== undefined && spec.scale !== 'any' && spec.scale !== 'power-of-two') {
+    throw new QatkitError('INVALID_OPTION', `quantizer scale must be 'any' or 'power-of-two', got ${String(spec.scale)}`);
+  }
   const qmin = signed ? -(2 ** (bits - 1)) : 0;
   const qmax = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   return { qmin: narrowRange ? qmin + 1 : qmin, qmax };
@@ -42,6 +52,23 @@ export interface NudgedRange {
   /** The range actually represented: min and max moved so that 0.0 is exactly a level. */
   readonly min: number;
   readonly max: number;
+}
+
+/**
+ * The smallest power of two ≥ `scale`. Math.log2 can be off by an ulp near exact powers, so the
+ * exponent is corrected by comparison: the result is exact, and the same as the tfjs bridge's.
+ */
+export function powerOfTwoAtLeast(scale: number): number {
+  if (!(scale > 0) || !Number.isFinite(scale)) return scale;
+  let p = 2 ** Math.round(Math.log2(scale));
+  if (p < scale) p *= 2;
+  else if (p / 2 >= scale) p /= 2;
+  return p;
+}
+
+/** The spec's scale rule applied after every floor: rounding up keeps each floor satisfied. */
+function allowedScale(scale: number, spec: QuantizerSpec): number {
+  return spec.scale === 'power-of-two' ? powerOfTwoAtLeast(scale) : scale;
 }
 
 /** float32's largest finite value: scales are stored as float32 in every format. */
@@ -68,7 +95,7 @@ function assertScale(scale: number, min: number, max: number, what: string): voi
  * (the same nudging as TensorFlow's FakeQuantWithMinMaxVars). The range is first widened to
  * include 0; symmetric specs use [-absmax, absmax]. `minScale` raises the scale where the range
  * alone would give a smaller one (see limits.ts: the floors that keep the integer model valid);
- * the range then grows upward from its minimum.
+ * the range then grows upward from its minimum. A 'power-of-two' spec rounds the scale up last.
  */
 export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what = 'tensor', minScale = 0): NudgedRange {
   assertFinite(min, max, what);
@@ -79,12 +106,12 @@ export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what =
     const absMax = Math.max(-lo, hi, MIN_RANGE);
     // Symmetric: zero point is the middle level; for narrow ranges the levels are ±(qmax).
     const half = spec.signed ? 0 : 2 ** (spec.bits - 1);
-    const scale = Math.max(absMax / (qmax - half), minScale);
+    const scale = allowedScale(Math.max(absMax / (qmax - half), minScale), spec);
     assertScale(scale, min, max, what);
     return { scale, zeroPoint: half, min: (qmin - half) * scale, max: (qmax - half) * scale };
   }
   if (hi - lo < MIN_RANGE) hi = lo + MIN_RANGE;
-  const scale = Math.max((hi - lo) / (qmax - qmin), minScale);
+  const scale = allowedScale(Math.max((hi - lo) / (qmax - qmin), minScale), spec);
   assertScale(scale, min, max, what);
   const zpFromMin = qmin - lo / scale;
   // + 0 turns Math.round(-0.5) = -0 into 0.

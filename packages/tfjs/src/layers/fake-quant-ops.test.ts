@@ -63,3 +63,25 @@ describe('fake-quant ops agree with @qatkit/core', () => {
     expect(Array.from(g.dataSync()).every((v) => v === 1)).toBe(true);
   });
 });
+
+describe("power-of-two scales agree with @qatkit/core's", () => {
+  const P2A = { ...A8, scale: 'power-of-two' as const };
+  const P2W = { ...W8, scale: 'power-of-two' as const };
+
+  it('rounds activation scales up to the same power of two, with the same floor order', () => {
+    for (const [lo, hi, floor] of [[-0.37, 5.21, 0], [0, 6, 0], [-4, -1, 0], [0, 0, 0], [0, 2 ** -5 * 255, 0], [-1, 1, 0.05]]) {
+      const n = nudgeRangeTensors(tf.scalar(lo!), tf.scalar(hi!), P2A, floor ? tf.scalar(floor) : undefined);
+      const r = nudgeRange(lo!, hi!, P2A, 'x', floor);
+      expect(n.scale.dataSync()[0], `${lo}..${hi}`).toBe(r.scale);
+      expect(n.nudgedMin.dataSync()[0]).toBeCloseTo(r.min, 6);
+    }
+  });
+
+  it('rounds each weight channel up after the bias floor', () => {
+    const kernel = tf.tensor2d([0.3, -1, 0.001, 0.5, 0.2, 0.25], [2, 3]);
+    const got = Array.from(weightScales(kernel, [0], P2W, tf.tensor1d([0, 0, 0.02])).dataSync());
+    const want = weightQuantization([-0.5, -1, -0.25], [0.5, 1, 0.25], P2W, 1, 'w', [0, 0, 0.02]).scale;
+    expect(got).toEqual(want);
+    expect(want).toEqual([1 / 128, 1 / 64, 1 / 32]);
+  });
+});

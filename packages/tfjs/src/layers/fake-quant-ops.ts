@@ -14,6 +14,23 @@ export interface NudgedTensors {
 }
 
 /**
+ * core's powerOfTwoAtLeast in tensor ops: the nearest exponent from log2, then one comparison each
+ * way, so float32 error in the log cannot pick a different power than core does.
+ */
+export function powerOfTwoAtLeastTensor<T extends tf.Tensor>(scale: T): T {
+  return tf.tidy(() => {
+    const p = tf.pow(tf.scalar(2), tf.round(tf.div(tf.log(scale), Math.LN2)));
+    const up = tf.where(tf.less(p, scale), tf.mul(p, 2), p);
+    return tf.where(tf.greaterEqual(tf.div(up, 2), scale), tf.div(up, 2), up) as T;
+  });
+}
+
+/** The spec's scale rule, after every floor (core's nudgeRange order). */
+function allowedScale<T extends tf.Tensor>(scale: T, spec: QuantizerSpec): T {
+  return spec.scale === 'power-of-two' ? powerOfTwoAtLeastTensor(scale) : scale;
+}
+
+/**
  * TF FakeQuantWithMinMaxVars nudging, as scalar tensor ops (no device sync); `minScale` is core's
  * nudgeRange floor (limits.ts), so a collapsed range gets the parameters the export will use.
  */
@@ -23,7 +40,7 @@ export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: Quantize
     const lo = tf.minimum(min, 0);
     const hi = tf.maximum(tf.maximum(max, 0), tf.add(lo, MIN_RANGE));
     const fromRange = tf.div(tf.sub(hi, lo), qmax - qmin) as tf.Scalar;
-    const scale = minScale ? (tf.maximum(fromRange, minScale) as tf.Scalar) : fromRange;
+    const scale = allowedScale(minScale ? (tf.maximum(fromRange, minScale) as tf.Scalar) : fromRange, spec);
     // Math.round semantics (half up) so the zero point equals core's nudgeRange.
     const zp = tf.clipByValue(tf.floor(tf.add(tf.sub(qmin, tf.div(lo, scale)), 0.5)), qmin, qmax);
     return {
@@ -84,7 +101,7 @@ export function weightScales(kernel: tf.Tensor, axes: number[] | null, spec: Qua
   return tf.tidy(() => {
     const absMax = axes ? tf.max(tf.abs(kernel), axes) : tf.max(tf.abs(kernel));
     const scale = tf.div(tf.maximum(absMax, MIN_RANGE), qmax);
-    return minScale ? tf.maximum(scale, minScale) : scale;
+    return allowedScale(minScale ? tf.maximum(scale, minScale) : scale, spec);
   });
 }
 
