@@ -1,0 +1,3 @@
+import { qatkitVitest } from '@qatkit/vitest-config';
+
+export default qatkitVitest();
