@@ -5,6 +5,7 @@ import { registerQatLayers } from './layers/register.js';
 registerQatLayers();
 
 export { quantizeModel, calibrate, type QuantizeModelOptions } from './quantize-model.js';
+export { CALIBRATION_METHODS, DEFAULT_PERCENTILE, type CalibrationMethod, type CalibrateOptions, type CalibrationResult } from './calibrate/options.js';
 export { quantizeAnnotateLayer, quantizeAnnotateModel, quantizeApply } from './annotate.js';
 export { toGraph, toFloatGraph, fakeQuantParams, type ToGraphOptions, type ToFloatGraphOptions } from './to-graph.js';
 export { walkModel, type LayerGraph, type GraphNode, type GraphInput } from './graph/walk.js';

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { QatkitError, quantizationFor, type IoType, type QuantizeScheme, type TargetProfile } from '@qatkit/core';
 import { default8bit } from '@qatkit/scheme-8bit';
 import { walkModel } from './graph/walk.js';
-import { FakeQuant } from './layers/fake-quant.js';
 import { QAT_LAYER_CLASSES, registerQatLayers } from './layers/register.js';
 import { makePlan } from './plan/make-plan.js';
 import { buildQatModel } from './qat/build-qat.js';
@@ -76,18 +75,4 @@ function checkTargets(model: tf.LayersModel, scheme: QuantizeScheme, plan: Retur
   }
 }
 
-/**
- * Sets activation ranges from data without training (post-training calibration, a start for QAT,
- * or a refresh after the last training step): runs the batches through the model in inference
- * mode while its fake-quant layers update their ranges. Weights and BatchNorm statistics stay.
- */
-export function calibrate(qatModel: tf.LayersModel, batches: Iterable<tf.Tensor | tf.Tensor[]>): void {
-  const fqs = qatModel.layers.filter((l): l is FakeQuant => l instanceof FakeQuant);
-  if (fqs.length === 0) throw new QatkitError('INVALID_GRAPH', `model "${qatModel.name}" has no fake-quant layers; calibrate the model returned by quantizeModel()`);
-  for (const fq of fqs) fq.calibrating = true;
-  try {
-    for (const batch of batches) tf.dispose(qatModel.predict(batch));
-  } finally {
-    for (const fq of fqs) fq.calibrating = false;
-  }
-}
+export { calibrate } from './calibrate/calibrate.js';

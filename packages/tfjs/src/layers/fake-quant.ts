@@ -48,6 +48,12 @@ export class FakeQuant extends tf.layers.Layer {
   private minScaleVar?: tf.LayerVariable;
   /** Set by calibrate(): ranges update in inference mode too. Instance state, never global. */
   calibrating = false;
+  /**
+   * Set by calibrate() for a method that tracks the range itself (minmax, percentile, MSE): it sees
+   * each input instead of the layer's own update and sets the range with setRange() before the
+   * input is quantized, so the layers after it already see a valid grid.
+   */
+  observer?: (x: tf.Tensor) => void;
 
   constructor(args: FakeQuantArgs) {
     super({ name: args.name, trainable: false });
@@ -83,9 +89,9 @@ export class FakeQuant extends tf.layers.Layer {
         return fakeRequantize(x, from.nudgedTensors(), this.targetQuant().nudgedTensors(), quantizer);
       }
       if ((kwargs['training'] === true || this.calibrating) && mode !== 'fixed' && mode !== 'tied') {
-        this.updateRange(x);
-        const floor = this.producerFloor();
-        if (floor) this.minScaleVar!.write(floor);
+        if (this.observer) this.observer(x);
+        else this.updateRange(x);
+        this.refreshFloor();
       }
       // A tied layer follows an averaging op: round as its integer kernel does.
       if (mode === 'tied') {
@@ -135,6 +141,26 @@ export class FakeQuant extends tf.layers.Layer {
       node = layer.inboundNodes[application];
     }
     return undefined;
+  }
+
+  /**
+   * Recomputes the scale floor from the current weights and input scales (no data needed): after
+   * calibrate() moved the ranges, the floors follow the final input scales.
+   */
+  refreshFloor(): void {
+    tf.tidy(() => {
+      const floor = this.producerFloor();
+      if (floor) this.minScaleVar!.write(floor);
+    });
+  }
+
+  /** Sets the tracked range as calibrate() computed it; `count` > 0 marks it as set for toGraph. */
+  setRange(min: number, max: number, count: number): void {
+    tf.tidy(() => {
+      this.minVar!.write(tf.scalar(min));
+      this.maxVar!.write(tf.scalar(max));
+      this.countVar!.write(tf.scalar(count));
+    });
   }
 
   /** The scale this layer quantizes with now. */

@@ -98,6 +98,23 @@ export abstract class QuantWeighted<A extends QuantWeightedArgs = QuantWeightedA
     });
   }
 
+  /**
+   * Clips the inference-form (folded) weights of each output channel to ±limits[c] by clipping the
+   * stored kernel at ±limits[c]/|γ/σ|: calibrate()'s MSE weight ranges. The clip lives in the
+   * weights themselves, so the fake-quant forward, toGraph and any further training all derive
+   * the same (narrower) scales from them; nothing else has to carry it.
+   */
+  clipFolded(limits: readonly number[]): void {
+    tf.tidy(() => {
+      const k = this.channelsLast(this.kernel!.read());
+      const f = this.factor();
+      const lim = tf.tensor1d(Array.from(limits));
+      // A channel with γ = 0 folds to zeros whatever its kernel: leave it unclipped (bound ∞).
+      const bound = f ? tf.div(lim, tf.abs(f)) : lim;
+      this.kernel!.write(this.fromChannelsLast(tf.minimum(tf.maximum(k, tf.neg(bound)), bound)));
+    });
+  }
+
   /** Smallest input scale over the layer's applications: a shared layer's bias must fit every one. */
   private minInputScale(): tf.Scalar {
     return tf.tidy(() => tf.min(tf.stack(inputQuantsOf(this).map((q) => q.scaleTensor()))) as tf.Scalar);
