@@ -2,13 +2,21 @@ import { QatkitError, validateGraph, type ExportOptions, type Exporter, type Gra
 import { withUint8Activations, type ActivationType } from './writer/activation-type.js';
 import { checkSupport } from './writer/check-support.js';
 import { DEFAULT_OPSET, opsetFeatures } from './writer/opsets.js';
+import { INT4_STORAGE, narrowStorage, type Int4Storage } from './writer/storage-types.js';
 import { writeModel } from './writer/write-model.js';
 
 export interface OnnxExportOptions extends ExportOptions {
   /** Model I/O element type; 'float32' (the default) quantizes inputs and dequantizes outputs inside the model. Float graphs need 'float32'. */
   readonly io?: IoType;
-  /** ONNX opset, 13 (the default; per-axis QuantizeLinear/DequantizeLinear) to 21 (needed for int16 tensors). */
+  /** ONNX opset, 13 (the default; per-axis QuantizeLinear/DequantizeLinear) to 21 (needed for int16 tensors and INT4/UINT4 storage). */
   readonly opset?: number;
+  /**
+   * Storage of tensors quantized to 4 bits or fewer (Quantization.bits ≤ 4, int8/uint8 in the IR):
+   * 'auto' (the default) writes them as ONNX INT4/UINT4 (packed two to a byte) from opset 21 and
+   * as int8/uint8 below it; 'always' refuses an opset below 21 instead; 'never' keeps int8/uint8.
+   * Either way the values are the same; 2- and 3-bit tensors use INT4 too. Bits 5–8 stay int8/uint8.
+   */
+  readonly int4?: Int4Storage;
   /**
    * Layout of rank-4 model inputs and outputs. 'nhwc' (the default) takes and gives the same
    * arrays as tfjs and the TFLite export, with one Transpose at each such edge; 'nchw' has none.
@@ -43,10 +51,14 @@ export function exportOnnx(graph: Graph, options: OnnxExportOptions = {}): Uint8
   if (!LAYOUTS.includes(layout)) throw new QatkitError('INVALID_OPTION', `layout must be one of ${LAYOUTS.join(', ')}; got ${String(layout)}`);
   const activations = options.activations ?? 'int8';
   if (!ACTIVATION_TYPES.includes(activations)) throw new QatkitError('INVALID_OPTION', `activations must be one of ${ACTIVATION_TYPES.join(', ')}; got ${String(activations)}`);
+  const int4 = options.int4 ?? 'auto';
+  if (!INT4_STORAGE.includes(int4)) throw new QatkitError('INVALID_OPTION', `int4 must be one of ${INT4_STORAGE.join(', ')}; got ${String(int4)}`);
   const features = opsetFeatures(options.opset ?? DEFAULT_OPSET);
   validateGraph(graph);
   checkSupport(graph, features, io);
-  return writeModel(activations === 'uint8' ? withUint8Activations(graph) : graph, { features, io, ioLayout: layout, description: options.description ?? 'qatkit' });
+  const narrow = narrowStorage(graph, features, int4);
+  const stored = activations === 'uint8' ? withUint8Activations(graph, new Set(narrow.keys())) : graph;
+  return writeModel(stored, { features, io, ioLayout: layout, description: options.description ?? 'qatkit', narrow });
 }
 
 /** The ONNX exporter as a plugin for `createQuantizer`. */

@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { packNibbles } from './storage-types.js';
 
 const { onnx } = onnxProto;
 type NodeProto = onnxProto.onnx.INodeProto;
@@ -7,7 +8,7 @@ type AttributeProto = onnxProto.onnx.IAttributeProto;
 type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
 
 /** Element types this exporter writes, and their ONNX TensorProto.DataType numbers. */
-export type OnnxType = 'float32' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64';
+export type OnnxType = 'float32' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'int4' | 'uint4';
 const DataType = onnx.TensorProto.DataType;
 export const ONNX_TYPE: Readonly<Record<OnnxType, number>> = {
   float32: DataType.FLOAT,
@@ -16,6 +17,9 @@ export const ONNX_TYPE: Readonly<Record<OnnxType, number>> = {
   int16: DataType.INT16,
   int32: DataType.INT32,
   int64: DataType.INT64,
+  // onnx-proto's onnx.proto predates the 4-bit types (IR version 10): UINT4 = 21, INT4 = 22 in onnx.proto.
+  uint4: 21,
+  int4: 22,
 };
 
 /** An attribute value, tagged with its ONNX attribute type (a JS number cannot say int or float). */
@@ -34,6 +38,7 @@ function attribute(name: string, a: Attr): AttributeProto {
 
 /** Little-endian bytes of `values` as `type` (ONNX raw_data is little-endian on every host). */
 function rawBytes(type: OnnxType, values: ArrayLike<number>): Uint8Array {
+  if (type === 'int4' || type === 'uint4') return packNibbles(values);
   const size = { float32: 4, int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8 }[type];
   const view = new DataView(new ArrayBuffer(values.length * size));
   for (let i = 0; i < values.length; i++) {

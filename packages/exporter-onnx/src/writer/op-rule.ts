@@ -73,11 +73,24 @@ export class EmitContext<K extends OpKind> {
     return this.b.node(opType, inputs, `${this.op.name}/${opType}`, attrs, `${this.op.name}/${opType}`);
   }
 
+  /** Whether the op's output is stored as INT4/UINT4 (onnxruntime mishandles some QDQ units around those). */
+  narrowOutput(): boolean {
+    const type = this.views.typeOf(this.op.outputs[0]!);
+    return type === 'int4' || type === 'uint4';
+  }
+
   /** The op's fused activation on `value`: Relu, or Clip to [0, 6] (onnxruntime folds either into the following Q when the zero point is the type's minimum). */
   activate(value: string, activation: FusedActivation): string {
+    if (activation === 'none') return value;
+    // onnxruntime 1.30's ClipQuantFusion throws on a QuantizeLinear with an INT4 zero point after a
+    // Relu/Clip ("Unexpected data type for QuantizeLinear input y_zero_point of 22"); Max/Min clamp
+    // the same way and are not matched by it (no 4-bit QDQ unit fuses anyway).
+    if (this.narrowOutput()) {
+      const low = this.node('Max', [value, this.floatScalar('clip_min', 0)]);
+      return activation === 'relu' ? low : this.node('Min', [low, this.floatScalar('clip_max', 6)]);
+    }
     if (activation === 'relu') return this.node('Relu', [value]);
-    if (activation === 'relu6') return this.node('Clip', [value, this.floatScalar('clip_min', 0), this.floatScalar('clip_max', 6)]);
-    return value;
+    return this.node('Clip', [value, this.floatScalar('clip_min', 0), this.floatScalar('clip_max', 6)]);
   }
 }
 

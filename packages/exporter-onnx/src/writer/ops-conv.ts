@@ -10,6 +10,12 @@ const LAST_FIRST = [3, 0, 1, 2];
 
 const bias = (c: EmitContext<OpKind>): string[] => (c.hasInput(2) ? [c.weights(2)] : []);
 
+/** The real value of the output grid's lowest level, as a float scalar. */
+function gridMin(c: EmitContext<OpKind>): string {
+  const q = c.graph.tensors[c.op.outputs[0]!]!.quantization!;
+  return c.floatScalar('grid_min', ((q.signed ? -(2 ** (q.bits - 1)) : 0) - q.zeroPoint[0]!) * q.scale[0]!);
+}
+
 function pool(opType: 'MaxPool' | 'AveragePool'): OpRule<'MaxPool2D' | 'AveragePool2D'> {
   return {
     onnx: [opType],
@@ -17,7 +23,13 @@ function pool(opType: 'MaxPool' | 'AveragePool'): OpRule<'MaxPool2D' | 'AverageP
       const a = c.attrs;
       const pads = spatialPads(c, a.poolSize, a.strides, [1, 1], a.padding);
       // AveragePool's count_include_pad stays 0: TF averages over the real pixels only.
-      const y = c.node(opType, [c.input(0, 'nchw')], { kernel_shape: { ints: a.poolSize }, strides: { ints: a.strides }, pads: { ints: pads } });
+      // onnxruntime 1.30's QDQ propagation moves a DequantizeLinear of INT4 data down past a MaxPool
+      // (or a QuantizeLinear up past it) and then refuses its own graph: MaxPool has no int4 kernel.
+      // A Max at the grid's lowest value on each side changes nothing and keeps both where they are.
+      const guard = opType === 'MaxPool' && c.narrowOutput() ? gridMin(c) : undefined;
+      const x = c.input(0, 'nchw');
+      const y = c.node(opType, [guard ? c.node('Max', [x, guard]) : x], { kernel_shape: { ints: a.poolSize }, strides: { ints: a.strides }, pads: { ints: pads } });
+      if (guard) return { value: c.activate(c.node('Max', [y, guard]), a.activation), layout: 'nchw' };
       return { value: c.activate(y, a.activation), layout: 'nchw' };
     },
   };

@@ -42,7 +42,13 @@ type ElementwiseKind =
   | 'Add' | 'Sub' | 'Mul' | 'Maximum' | 'Minimum' | 'Prelu' | 'Quantize' | 'Dequantize';
 
 export const ELEMENTWISE_OPS: { readonly [K in ElementwiseKind]: OpRule<K> } = {
-  Relu: unary('Relu'),
+  Relu: {
+    onnx: ['Relu'],
+    emit(c) {
+      const layout = c.layoutOf(0);
+      return { value: c.activate(c.input(0, layout), 'relu'), layout };
+    },
+  },
   Relu6: {
     onnx: ['Clip'],
     emit(c) {

@@ -16,6 +16,8 @@ export interface OpsetFeatures {
   readonly hardSwish: boolean;
   /** QuantizeLinear/DequantizeLinear accept int16 from opset 21. */
   readonly int16: boolean;
+  /** ... and INT4/UINT4 (TensorProto types 22/21, IR version 10), packed two to a byte. */
+  readonly int4: boolean;
 }
 
 const IR_VERSION: Readonly<Record<number, number>> = { 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
@@ -27,5 +29,5 @@ export function opsetFeatures(opset: unknown): OpsetFeatures {
       `opset must be an integer from ${MIN_OPSET} (per-axis QuantizeLinear/DequantizeLinear) to ${MAX_OPSET}; got ${String(opset)}`,
     );
   }
-  return { opset, irVersion: IR_VERSION[opset]!, reduceAxesInput: opset >= 18, hardSwish: opset >= 14, int16: opset >= 21 };
+  return { opset, irVersion: IR_VERSION[opset]!, reduceAxesInput: opset >= 18, hardSwish: opset >= 14, int16: opset >= 21, int4: opset >= 21 };
 }

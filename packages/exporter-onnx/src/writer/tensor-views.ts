@@ -20,7 +20,14 @@ export class TensorViews {
   constructor(
     private readonly graph: Graph,
     private readonly b: OnnxBuilder,
+    /** Tensors stored in a narrower ONNX type than their IR dtype (INT4/UINT4). */
+    private readonly narrow: ReadonlyMap<string, OnnxType> = new Map(),
   ) {}
+
+  /** The ONNX element type `name` is stored as: its IR dtype, or INT4/UINT4 for a narrow one. */
+  typeOf(name: string): OnnxType {
+    return this.narrow.get(name) ?? (this.tensor(name).dtype as OnnxType);
+  }
 
   private tensor(name: string): Tensor {
     return this.graph.tensors[name]!;
@@ -49,7 +56,7 @@ export class TensorViews {
   }
 
   /** Scale and zero point of a per-tensor quantized tensor, as scalar initializers (`type` and `shift`: the zero point of the model's I/O type). */
-  qparams(name: string, type: OnnxType = this.tensor(name).dtype as OnnxType, shift = 0): readonly [string, string] {
+  qparams(name: string, type: OnnxType = this.typeOf(name), shift = 0): readonly [string, string] {
     const key = `${name}\0${type}`;
     const known = this.params.get(key);
     if (known) return known;
@@ -77,7 +84,7 @@ export class TensorViews {
       // A constant broadcast against NCHW data needs rank 4 first (numpy rules align trailing dims).
       const shape = layout === 'nchw' ? expandRank(t.shape, 4) : [...t.shape];
       const perm = permOf(layout, shape.length);
-      value = this.b.initializer(layout === 'ir' ? name : `${name}:${layout}`, t.dtype as OnnxType, permuteShape(shape, perm), permuteData(t.data, shape, perm));
+      value = this.b.initializer(layout === 'ir' ? name : `${name}:${layout}`, this.typeOf(name), permuteShape(shape, perm), permuteData(t.data, shape, perm));
     } else {
       const [from, source] = views.entries().next().value!;
       const perm = between(permOf(from, t.shape.length), permOf(layout, t.shape.length));
@@ -111,12 +118,12 @@ export class TensorViews {
     const shape = asShape ? [...t.shape] : permuteShape(t.shape, order);
     const permuted = permuteData(t.data!, from, order);
     const q = t.quantization;
-    const data = this.b.initializer(name, t.dtype as OnnxType, shape, permuted);
+    const data = this.b.initializer(name, this.typeOf(name), shape, permuted);
     if (!q) return data;
     const perAxis = q.scale.length > 1;
     const n = perAxis ? [q.scale.length] : [];
     const scale = this.b.initializer(`${name}:scale`, 'float32', n, q.scale);
-    const zero = this.b.initializer(`${name}:zero_point`, t.dtype as OnnxType, n, q.zeroPoint);
+    const zero = this.b.initializer(`${name}:zero_point`, this.typeOf(name), n, q.zeroPoint);
     const attrs = perAxis ? { axis: { i: asShape ? (q.axis ?? 0) : order.indexOf(q.axis ?? 0) } } : {};
     return this.b.node('DequantizeLinear', [data, scale, zero], `${name}:dq`, attrs);
   }

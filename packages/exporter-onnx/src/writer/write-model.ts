@@ -13,6 +13,8 @@ export interface WriteOptions {
   /** Layout of rank-4 model inputs and outputs. */
   readonly ioLayout: 'nhwc' | 'nchw';
   readonly description: string;
+  /** Tensors stored as INT4/UINT4 (narrowStorage). */
+  readonly narrow: ReadonlyMap<string, OnnxType>;
 }
 
 /**
@@ -23,14 +25,15 @@ export interface WriteOptions {
 export function writeModel(graph: Graph, options: WriteOptions): Uint8Array {
   const { io, features } = options;
   const b = new OnnxBuilder();
-  const views = new TensorViews(graph, b);
+  const views = new TensorViews(graph, b, options.narrow);
+  const storedType = (name: string): OnnxType => views.typeOf(name);
   const tensor = (name: string) => graph.tensors[name]!;
   const edgeLayout = (name: string): Layout => (options.ioLayout === 'nchw' && tensor(name).shape.length === 4 ? 'nchw' : 'ir');
   const edgeType = (name: string): OnnxType => (tensor(name).quantization ? io : 'float32');
   const edgeInfo = (name: string): ValueInfo => ({ name, type: edgeType(name), shape: permuteShape(tensor(name).shape, permOf(edgeLayout(name), tensor(name).shape.length)) });
   /** The I/O zero point minus the stored one: int8 I/O of uint8 activations, or the reverse (TFLite's uint8 I/O convention). */
   const shift = (name: string) => (io === tensor(name).dtype ? 0 : io === 'uint8' ? 128 : -128);
-  const isDirect = (name: string, layout: Layout) => graph.outputs.includes(name) && edgeType(name) === tensor(name).dtype && edgeLayout(name) === layout;
+  const isDirect = (name: string, layout: Layout) => graph.outputs.includes(name) && edgeType(name) === storedType(name) && edgeLayout(name) === layout;
   for (const name of [...graph.inputs, ...graph.outputs]) b.reserve(name);
 
   for (const name of graph.inputs) {
@@ -41,10 +44,10 @@ export function writeModel(graph: Graph, options: WriteOptions): Uint8Array {
     // Conv, but not with a Transpose between the two.
     views.storeInput(name, outer, (layout) => {
       const raw = layout === outer ? name : b.node('Transpose', [name], `${name}:${layout === 'ir' ? 'nhwc' : layout}`, { perm: { ints: between(permOf(outer, rank), permOf(layout, rank)) } });
-      if (edgeType(name) === t.dtype) return raw;
+      if (edgeType(name) === storedType(name)) return raw;
       // float → integer: quantize. uint8 ↔ int8: the same real values, storage shifted by 128.
       const real = io === 'float32' ? raw : b.node('DequantizeLinear', [raw, ...views.qparams(name, io, shift(name))], `${raw}:dq`);
-      return b.node('QuantizeLinear', [real, ...views.qparams(name)], `${raw}:${t.dtype}`);
+      return b.node('QuantizeLinear', [real, ...views.qparams(name)], `${raw}:${storedType(name)}`);
     });
   }
 
@@ -70,9 +73,8 @@ export function writeModel(graph: Graph, options: WriteOptions): Uint8Array {
   }
 
   for (const name of graph.outputs) {
-    const t = tensor(name);
     const layout = edgeLayout(name);
-    if (edgeType(name) === t.dtype) views.view(name, layout, name);
+    if (edgeType(name) === storedType(name)) views.view(name, layout, name);
     else if (io === 'float32') b.node('DequantizeLinear', [views.view(name, layout), ...views.qparams(name)], name);
     else b.node('QuantizeLinear', [views.float(name, layout), ...views.qparams(name, io, shift(name))], name);
   }
