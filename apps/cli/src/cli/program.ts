@@ -4,6 +4,7 @@ import type { runDemo } from '../commands/demo.js';
 import { registerCheck } from '../commands/check-command.js';
 import { registerDemo } from '../commands/demo-command.js';
 import { registerExport } from '../commands/export-command.js';
+import { registerPtq } from '../commands/ptq-command.js';
 import { EXIT, EXIT_CODES_HELP } from './usage.js';
 
 /** Where help, errors and command verdicts go: the process streams, or a buffer in tests. */
@@ -56,6 +57,7 @@ export function createProgram(deps: Partial<CliDeps> = {}): { program: Command; 
     .addHelpText('after', `${EXIT_CODES_HELP}\nRun "qatkit <command> --help" for a command's options.`);
   registerDemo(program, context);
   registerExport(program, context);
+  registerPtq(program, context);
   registerCheck(program, context, packageVersion());
   return { program, context };
 }
