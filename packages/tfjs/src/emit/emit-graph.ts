@@ -1,6 +1,7 @@
 import { GraphBuilder, QatkitError, activationQuantization, quantize, type Graph, type OpKind, type Quantization } from '@qatkit/core';
 import { WEIGHTED_OPS } from '../plan/context.js';
 import { fakeQuantName, inputQuantName, type Plan, type PlanNode } from '../plan/types.js';
+import { clampBounds, emitClamp } from './clamp-nbit.js';
 import { attrsOf, SAME_SCALE_INPUTS } from './emit-ops.js';
 import { emitWeighted, type Value } from './emit-weighted.js';
 import type { ParamSource } from './params.js';
@@ -84,21 +85,27 @@ export function emitGraph(plan: Plan, params: ParamSource, options: EmitOptions)
     const shape = staticShape(node.shape, options.batchSize, `layer "${node.name}"`);
     const quant = quantIf(node.id);
     const out: Value = { tensor: tensor(node.id, shape, quant), shape, ...(quant ? { quant } : {}) };
+    // Same-scale ops with several inputs read them on the output's grid: requantize where they differ.
+    const requantized = ins.map((v) => !!quant && SAME_SCALE_INPUTS.has(node.op) && !sameQuant(v.quant, quant));
+    // Ops that only move or copy values already on the n-bit grid need no clamp (clamp-nbit.ts).
+    const moves = node.output.kind === 'same-as-input' || (SAME_SCALE_INPUTS.has(node.op) && !requantized.some(Boolean));
+    const clamp = quant && !moves ? clampBounds(quant, node.op, node.activation) : undefined;
+    const target = clamp ? { ...out, tensor: tensor(`${node.id}/unclamped`, shape, quant) } : out;
     if (WEIGHTED_OPS.has(node.op)) {
       const float = isFloat(node.id);
       const scales = float ? [] : plan.nodes.filter((n) => n.name === node.name).map((n) => quantOf(n.inputs[0]!).scale[0]!);
-      emitWeighted(b, node, ins[0]!, out, params, Math.min(...scales), float);
+      emitWeighted(b, node, ins[0]!, target, params, Math.min(...scales), float);
     } else {
-      // Same-scale ops with several inputs read them on the output's grid: requantize where they differ.
       const inputs = ins.map((v, k) => {
-        if (!quant || !SAME_SCALE_INPUTS.has(node.op) || sameQuant(v.quant, quant)) return v.tensor;
+        if (!requantized[k]) return v.tensor;
         const t = tensor(`${node.inputs[k]}/requantized_for_${node.name}`, [...v.shape], quant);
         b.addOp('Quantize', `${node.name}/requantize_${k}`, [v.tensor], [t], {});
         return t;
       });
       if (node.constant) inputs.push(constantTensor(node, !quant));
-      b.addOp(node.op as OpKind, node.name, inputs, [out.tensor], attrsOf(node, ins[0]!.shape, shape) as never);
+      b.addOp(node.op as OpKind, node.name, inputs, [target.tensor], attrsOf(node, ins[0]!.shape, shape) as never);
     }
+    if (clamp) emitClamp(b, node.name, target.tensor, out.tensor, shape, quant!, clamp);
     values.set(node.id, out);
   }
   return b

@@ -36,6 +36,7 @@ function allowedScale<T extends tf.Tensor>(scale: T, spec: QuantizerSpec): T {
  */
 export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: QuantizerSpec, minScale?: tf.Scalar): NudgedTensors {
   const { qmin, qmax } = quantLevels(spec);
+  if (spec.symmetric) return nudgeSymmetricTensors(min, max, spec, minScale);
   return tf.tidy(() => {
     const lo = tf.minimum(min, 0);
     const hi = tf.maximum(tf.maximum(max, 0), tf.add(lo, MIN_RANGE));
@@ -48,6 +49,21 @@ export function nudgeRangeTensors(min: tf.Scalar, max: tf.Scalar, spec: Quantize
       nudgedMin: tf.mul(tf.sub(qmin, zp), scale) as tf.Scalar,
       nudgedMax: tf.mul(tf.sub(qmax, zp), scale) as tf.Scalar,
     };
+  });
+}
+
+/**
+ * core's symmetric nudgeRange as tensor ops (e.g. scheme-nbit's symmetric activations): zero point
+ * at the middle level (0 when signed), scale = max(|min|, |max|) / (qmax − zero point).
+ */
+function nudgeSymmetricTensors(min: tf.Scalar, max: tf.Scalar, spec: QuantizerSpec, minScale?: tf.Scalar): NudgedTensors {
+  const { qmin, qmax } = quantLevels(spec);
+  const half = spec.signed ? 0 : 2 ** (spec.bits - 1);
+  return tf.tidy(() => {
+    const absMax = tf.maximum(tf.maximum(tf.neg(min), max), MIN_RANGE);
+    const fromRange = tf.div(absMax, qmax - half) as tf.Scalar;
+    const scale = minScale ? (tf.maximum(fromRange, minScale) as tf.Scalar) : fromRange;
+    return { scale, nudgedMin: tf.mul(scale, qmin - half) as tf.Scalar, nudgedMax: tf.mul(scale, qmax - half) as tf.Scalar };
   });
 }
 
