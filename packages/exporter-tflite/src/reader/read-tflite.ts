@@ -6,6 +6,7 @@ import type { Operator } from '../generated/tflite/operator.js';
 import type { OperatorCode } from '../generated/tflite/operator-code.js';
 import type { SubGraph } from '../generated/tflite/sub-graph.js';
 import { checkDataflow } from './check-dataflow.js';
+import { withNarrowBits } from './read-bits.js';
 import { readBuiltinOptions } from './read-options.js';
 import { malformed, readTensor, spend, type Budget } from './read-tensors.js';
 import type { TfliteOperatorSummary, TfliteOptionValue, TfliteSubgraphSummary, TfliteSummary } from './summary.js';
@@ -115,5 +116,5 @@ function summarise(bytes: Uint8Array): TfliteSummary {
   const subgraphs: TfliteSubgraphSummary[] = [];
   for (let i = 0; i < model.subgraphsLength(); i++) subgraphs.push(readSubgraph(model.subgraphs(i)!, model, bytes, view, budget));
   checkDataflow(subgraphs);
-  return { version: model.version(), description: model.description() ?? '', subgraphs, buffers: model.buffersLength() };
+  return { version: model.version(), description: model.description() ?? '', subgraphs: withNarrowBits(model, subgraphs), buffers: model.buffersLength() };
 }

@@ -34,6 +34,8 @@ export interface TfliteTensorSummary {
    * most VALUES_LIMIT elements, int8/uint8 constants of at most BYTE_VALUES_LIMIT (weights are read from the data).
    */
   readonly values?: number[];
+  /** The true width of n-bit values stored in a wider type (qatkit's "qatkit.bits" metadata); absent otherwise. */
+  readonly bits?: number;
 }
 
 export interface TfliteOperatorSummary {

@@ -62,6 +62,7 @@ const SUBGRAPH: TableSpec = {
 };
 const OPERATOR_CODE: TableSpec = { name: 'OperatorCode', fields: { 0: scalar(1), 1: str, 2: scalar(4), 3: scalar(4) } };
 const BUFFER: TableSpec = { name: 'Buffer', fields: { 0: vector(1), 1: scalar(8), 2: scalar(8) } };
+const METADATA: TableSpec = { name: 'Metadata', fields: { 0: str /* name */, 1: scalar(4) /* buffer */ } };
 const MODEL: TableSpec = {
   name: 'Model',
   fields: {
@@ -70,6 +71,7 @@ const MODEL: TableSpec = {
     2: { kind: 'tables', spec: () => SUBGRAPH },
     3: str,
     4: { kind: 'tables', spec: () => BUFFER },
+    6: { kind: 'tables', spec: () => METADATA },
   },
 };
 

@@ -2,6 +2,7 @@ import type { DType, Graph, Op, OpKind, Tensor, TensorData } from '@qatkit/core'
 import { Builder, type Offset } from 'flatbuffers';
 import { Buffer } from '../generated/tflite/buffer.js';
 import type { BuiltinOperator } from '../generated/tflite/builtin-operator.js';
+import { Metadata } from '../generated/tflite/metadata.js';
 import { Model } from '../generated/tflite/model.js';
 import { Operator } from '../generated/tflite/operator.js';
 import { OperatorCode } from '../generated/tflite/operator-code.js';
@@ -9,6 +10,7 @@ import { QuantizationParameters } from '../generated/tflite/quantization-paramet
 import { SubGraph } from '../generated/tflite/sub-graph.js';
 import { Tensor as TfliteTensor } from '../generated/tflite/tensor.js';
 import { TensorType } from '../generated/tflite/tensor-type.js';
+import { BITS_METADATA, bitsPayload, narrowTensors } from './bits-metadata.js';
 import { ruleFor, type OpRule, type TensorSig } from './op-table.js';
 
 /** TFLite schema version this writer follows. */
@@ -131,6 +133,17 @@ export function writeModel(graph: Graph, description: string): Uint8Array {
     if (data) Buffer.addData(builder, data);
     buffers.push(Buffer.endBuffer(builder));
   }
+  // Narrow tensors (n-bit values in int8) name their true width; files without any stay as before.
+  const narrow = narrowTensors(order);
+  let metadata = 0;
+  if (narrow.length) {
+    const data = alignedDataVector(builder, bitsPayload(narrow));
+    Buffer.startBuffer(builder);
+    Buffer.addData(builder, data);
+    buffers.push(Buffer.endBuffer(builder));
+    const entry = Metadata.createMetadata(builder, builder.createString(BITS_METADATA), buffers.length - 1);
+    metadata = Model.createMetadataVector(builder, [entry]);
+  }
   const tensorOffsets = order.map((t, i) => writeTensor(builder, t, i + 1));
 
   const codes: { builtin: BuiltinOperator; version: number }[] = [];
@@ -169,7 +182,7 @@ export function writeModel(graph: Graph, description: string): Uint8Array {
     Model.createSubgraphsVector(builder, [subgraph]),
     builder.createString(description),
     Model.createBuffersVector(builder, buffers),
-    0, 0, 0, 0, 0,
+    0, metadata, 0, 0, 0,
   );
   Model.finishModelBuffer(builder, model);
   return builder.asUint8Array().slice();
