@@ -135,6 +135,11 @@ describe.each(CASES)('nbit: %s', (name, options, check) => {
     const trained = await deploy(options);
     console.log(`nbit ${name}: max ${trained.maxSteps.toFixed(3)} steps, ${trained.beyond} outputs beyond one step`);
     expect(trained.beyond).toBe(0);
+    // The file names the true width of every narrow tensor (Model.metadata "qatkit.bits").
+    const narrow = Object.values(trained.graph.tensors).filter((t) => t.quantization && t.quantization.bits < 8).map((t) => t.name).sort();
+    const read = readTflite(trained.bytes).subgraphs[0]!.tensors.filter((t) => t.bits !== undefined && t.bits < 8).map((t) => t.name);
+    expect(read.length).toBeGreaterThan(0);
+    expect(narrow).toEqual(expect.arrayContaining(read));
     check(trained);
   });
 });
