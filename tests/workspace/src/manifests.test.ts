@@ -47,7 +47,7 @@ describe('checkWorkspace', () => {
     ]);
     expect(checkWorkspace([core({ peerDependencies: { '@tensorflow/tfjs': '^4.22.0' } })])).toEqual([
       'packages/core: @qatkit/core must have no peerDependencies',
-      'packages/core: peerDependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner devDependencies) may',
+      'packages/core: peerDependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner and examples/* devDependencies) may',
     ]);
   });
 
@@ -92,12 +92,12 @@ describe('checkWorkspace', () => {
   it('allows @tensorflow/* only in tfjs, the apps, and litert-runner devDependencies', () => {
     const tfjs = { '@tensorflow/tfjs': '4.22.0' };
     expect(checkWorkspace([library('exporter-tflite', { devDependencies: { ...library('x').manifest.devDependencies, ...tfjs } })])).toEqual([
-      'packages/exporter-tflite: devDependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner devDependencies) may',
+      'packages/exporter-tflite: devDependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner and examples/* devDependencies) may',
     ]);
     const runner = library('litert-runner', { peerDependencies: undefined, devDependencies: { '@qatkit/eslint-config': 'workspace:*', ...tfjs } });
     expect(checkWorkspace([runner])).toEqual([]);
     expect(checkWorkspace([{ ...runner, manifest: { ...runner.manifest, dependencies: tfjs } }])).toEqual([
-      'packages/litert-runner: dependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner devDependencies) may',
+      'packages/litert-runner: dependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner and examples/* devDependencies) may',
     ]);
     expect(checkWorkspace([library('tfjs', { peerDependencies: { '@qatkit/core': 'workspace:^', ...tfjs } })])).toEqual([]);
   });
@@ -121,6 +121,21 @@ describe('checkWorkspace', () => {
     expect(checkWorkspace([e2e])).toEqual([
       'tests/e2e: tests/* packages must be "private": true',
       'tests/e2e: devDependencies.@qatkit/core must use the workspace: protocol',
+    ]);
+  });
+});
+
+describe('examples/*', () => {
+  const example = (extra: Partial<Manifest> = {}): WorkspacePackage => {
+    const lib = library('scheme-pow2', { private: true, ...extra });
+    return { ...lib, dir: 'examples/scheme-pow2' };
+  };
+  it('are private, may use tfjs and any qatkit package in devDependencies, and are not held to plugin rules', () => {
+    const dev = { ...library('x').manifest.devDependencies, '@tensorflow/tfjs': '4.22.0', '@qatkit/tfjs': 'workspace:*', '@qatkit/exporter-tflite': 'workspace:*' };
+    expect(checkWorkspace([example({ devDependencies: dev })])).toEqual([]);
+    expect(checkWorkspace([example({ private: undefined })])).toEqual(['examples/scheme-pow2: examples/* packages must be "private": true']);
+    expect(checkWorkspace([example({ dependencies: { '@tensorflow/tfjs': '4.22.0' } })])).toEqual([
+      'examples/scheme-pow2: dependencies mentions @tensorflow/tfjs: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner and examples/* devDependencies) may',
     ]);
   });
 });

@@ -72,7 +72,7 @@ function checkPackage(pkg: WorkspacePackage): string[] {
     const listed = Array.isArray(m.sideEffects) && m.sideEffects.length > 0 && m.sideEffects.every((f) => typeof f === 'string' && f.startsWith('./dist/'));
     if (m.sideEffects !== false && !listed) problems.push('is not "sideEffects": false (or a list of ./dist/ modules)');
     problems.push(...checkExports(m.exports));
-  } else if ((group === 'tooling' || group === 'tests') && m.private !== true) {
+  } else if ((group === 'tooling' || group === 'tests' || group === 'examples') && m.private !== true) {
     problems.push(`${group}/* packages must be "private": true`);
   }
 
@@ -94,7 +94,7 @@ function checkPackage(pkg: WorkspacePackage): string[] {
   for (const field of DEP_FIELDS) {
     for (const dep of namesIn(m, field).filter(isTensorflow)) {
       if (!tensorflowFields.includes(field)) {
-        problems.push(`${field} mentions ${dep}: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner devDependencies) may`);
+        problems.push(`${field} mentions ${dep}: only @qatkit/tfjs, apps/cli, tests/e2e (and litert-runner and examples/* devDependencies) may`);
       }
     }
   }

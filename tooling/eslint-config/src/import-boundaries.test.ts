@@ -9,7 +9,7 @@ RuleTester.itOnly = it.only;
 
 const tester = new RuleTester({ languageOptions: { parser: tseslint.parser } });
 
-type Role = 'core' | 'plugin' | 'tfjs' | 'models' | 'runner' | 'app' | 'tooling';
+type Role = 'core' | 'plugin' | 'tfjs' | 'models' | 'runner' | 'app' | 'tooling' | 'example';
 const ROOT = '/ws';
 
 /** Options as the config factory builds them, for a package at /ws/<dir>. */
@@ -34,9 +34,13 @@ const TFJS = { name: '@qatkit/tfjs', role: 'tfjs', listed: ['@qatkit/core', '@te
 const RUNNER = { name: '@qatkit/litert-runner', role: 'runner', listed: ['@litertjs/core'] } as const;
 const MODELS = { name: '@qatkit/models', role: 'models', listed: ['@qatkit/core', '@tensorflow/tfjs'] } as const;
 const TF = "import * as tf from '@tensorflow/tfjs';";
+const EXAMPLE = { name: '@qatkit/scheme-pow2', role: 'example', listed: ['@qatkit/core', '@qatkit/registry', '@qatkit/scheme-8bit'] } as const;
+const EXAMPLE_DEV = { ...EXAMPLE, context: 'dev', at: 'src/a.test.ts', listed: [...EXAMPLE.listed, '@qatkit/tfjs', '@tensorflow/tfjs', 'vitest'] } as const;
 
 tester.run('import-boundaries', importBoundaries, {
   valid: [
+    valid({ ...EXAMPLE, code: "import { default8bitRows } from '@qatkit/scheme-8bit'; import { createRegistry } from '@qatkit/registry';" }),
+    valid({ ...EXAMPLE_DEV, code: `${TF} import { quantizeModel } from '@qatkit/tfjs'; import fs from 'node:fs';` }),
     valid({ ...CORE, code: "import { a } from './a.js'; export * from '../ir/b.js';" }),
     valid({ ...CORE, context: 'dev', at: 'src/a.test.ts', code: "import { it } from 'vitest'; import fs from 'node:fs';", listed: ['vitest'] }),
     valid({ ...CORE, context: 'dev', at: 'vitest.config.ts', code: "import { qatkitVitest } from '@qatkit/vitest-config';", listed: ['@qatkit/vitest-config'] }),
@@ -54,6 +58,9 @@ tester.run('import-boundaries', importBoundaries, {
     valid({ name: '@qatkit/cli', role: 'app', code: "import { x } from '@qatkit/cli/sub';" }),
   ],
   invalid: [
+    invalid({ ...EXAMPLE, code: "import { quantizeModel } from '@qatkit/tfjs';", listed: [...EXAMPLE.listed, '@qatkit/tfjs'], messageId: 'workspace' }),
+    invalid({ ...EXAMPLE, code: TF, listed: [...EXAMPLE.listed, '@tensorflow/tfjs'], messageId: 'tensorflow' }),
+    invalid({ ...EXAMPLE, code: "import fs from 'node:fs';", messageId: 'node' }),
     invalid({ ...CORE, code: "import type { Tensor } from '@tensorflow/tfjs';", messageId: 'core' }),
     invalid({ ...CORE, code: "import { readFileSync } from 'node:fs';", messageId: 'core' }),
     invalid({ ...CORE, code: "export { x } from '@qatkit/registry';", messageId: 'core' }),

@@ -5,7 +5,7 @@
 export const SCOPE = '@qatkit/';
 
 /**
- * @typedef {'core' | 'plugin' | 'tfjs' | 'models' | 'runner' | 'app' | 'tooling'} Role
+ * @typedef {'core' | 'plugin' | 'tfjs' | 'models' | 'runner' | 'app' | 'tooling' | 'example'} Role
  *   core    @qatkit/core: contracts and math, imports nothing.
  *   plugin  registry, scheme-*, exporter-*, target-*: portable libraries on top of core.
  *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
@@ -13,12 +13,14 @@ export const SCOPE = '@qatkit/';
  *   runner  @qatkit/litert-runner, @qatkit/onnx-runner: run exported files in Node (test and CLI helpers).
  *   app     apps/cli, apps/playground, tests/e2e, tests/pack, tests/onnx, tests/browser-bundles: wire everything together.
  *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
+ *   example examples/*: code as a user writes it outside qatkit (e.g. a scheme): its src imports only the
+ *           public APIs a scheme may use; its tests may use the whole toolchain (tfjs, exporters, runners).
  * @typedef {'src' | 'dev'} Context
  *   src  code that ships in dist; dev  tests, test-utils, benches, scripts, config files.
  */
 
 /** @type {readonly Role[]} */
-export const ROLES = ['core', 'plugin', 'tfjs', 'models', 'runner', 'app', 'tooling'];
+export const ROLES = ['core', 'plugin', 'tfjs', 'models', 'runner', 'app', 'tooling', 'example'];
 
 const PLUGIN_NAME = /^@qatkit\/(registry|(scheme|exporter|target)-[a-z0-9-]+)$/;
 const SCHEME_NAME = /^@qatkit\/scheme-[a-z0-9-]+$/;
@@ -43,6 +45,8 @@ const FIXED_ROLES = {
   '@qatkit/vitest-config': 'tooling',
   '@qatkit/eslint-config': 'tooling',
   '@qatkit/workspace': 'tooling',
+  // named like the scheme it is, but not one of qatkit's plugins: listed here, this wins over the name
+  '@qatkit/scheme-pow2': 'example',
 };
 
 /**
@@ -52,15 +56,14 @@ const FIXED_ROLES = {
  * @returns {Role | undefined}
  */
 export function roleOf(name) {
-  if (PLUGIN_NAME.test(name)) return 'plugin';
-  return FIXED_ROLES[name];
+  return FIXED_ROLES[name] ?? (PLUGIN_NAME.test(name) ? 'plugin' : undefined);
 }
 
 /** @param {string} name */
-export const isPlugin = (name) => PLUGIN_NAME.test(name);
+export const isPlugin = (name) => roleOf(name) === 'plugin';
 
 /** @param {string} name */
-export const isScheme = (name) => SCHEME_NAME.test(name);
+export const isScheme = (name) => isPlugin(name) && SCHEME_NAME.test(name);
 
 /** @param {string} name */
 export const isTooling = (name) => roleOf(name) === 'tooling';
@@ -78,6 +81,8 @@ export const TENSORFLOW_ALLOWED = {
   models: { fields: ['devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
   app: { fields: ['dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta'], contexts: ['src', 'dev'] },
   runner: { fields: ['devDependencies'], contexts: ['dev'] },
+  // an example trains with tfjs in its tests; its shipped code stays framework-free like a scheme's
+  example: { fields: ['devDependencies'], contexts: ['dev'] },
 };
 
 /**
@@ -87,7 +92,7 @@ export const TENSORFLOW_ALLOWED = {
  */
 export function mayUseNode(role, context) {
   if (context === 'dev') return true;
-  return role !== 'core' && role !== 'plugin' && role !== 'models';
+  return role !== 'core' && role !== 'plugin' && role !== 'models' && role !== 'example';
 }
 
 /**
@@ -114,6 +119,13 @@ export function workspaceImportPolicy(role, name, context) {
       why: schemes
         ? 'schemes import only @qatkit/core, @qatkit/registry and the base table @qatkit/scheme-8bit; plugins never import each other'
         : 'plugins import only @qatkit/core; plugins never import each other',
+    };
+  }
+  if (role === 'example') {
+    if (context === 'dev') return undefined;
+    return {
+      allowed: (target) => target === '@qatkit/core' || target === '@qatkit/registry' || target === BASE_SCHEME,
+      why: 'an example scheme imports only the public APIs a scheme may: @qatkit/core, @qatkit/registry and @qatkit/scheme-8bit',
     };
   }
   if (role === 'models') {
