@@ -20,6 +20,7 @@ export { QuantDense, type QuantDenseArgs } from './layers/quant-dense.js';
 export { QuantConv2DTranspose, type QuantConv2DTransposeArgs } from './layers/quant-conv2d-transpose.js';
 export { QuantConstOp, type QuantConstOpArgs, type ConstOp } from './layers/quant-const.js';
 export { QuantWeighted, type QuantWeightedArgs, type FoldedBatchNorm } from './layers/quant-weighted.js';
+export { setExactInference } from './layers/integer-inference.js';
 export { registerQatLayers, QAT_LAYER_CLASSES } from './layers/register.js';
 export { fakeQuantRange, fakeQuantFixed, fakeQuantWeights, weightScales, nudgeRangeTensors } from './layers/fake-quant-ops.js';
 export { initBackend, type BackendChoice, type InitBackendOptions } from './backend.js';

@@ -1,17 +1,8 @@
-import {
-  QatkitError,
-  REQUANT_LIMIT,
-  biasSafeWeightScales,
-  maxRequantRatio,
-  quantize,
-  quantizeBias,
-  weightQuantization,
-  type GraphBuilder,
-  type Quantization,
-} from '@qatkit/core';
+import { QatkitError, REQUANT_LIMIT, maxRequantRatio, type GraphBuilder, type Quantization } from '@qatkit/core';
 import { pairOf } from '../layers/shapes.js';
 import type { PlanNode } from '../plan/types.js';
 import type { ParamSource } from './params.js';
+import { weightInts } from './weight-ints.js';
 
 /** A value as the emitter tracks it. */
 export interface Value {
@@ -21,8 +12,8 @@ export interface Value {
 }
 
 /** Reorders a row-major [a, b] matrix into [b, a]. */
-function transpose2d(data: Float32Array, a: number, b: number): Float32Array {
-  const out = new Float32Array(data.length);
+function transpose2d<T extends Float32Array | Int8Array>(data: T, a: number, b: number): T {
+  const out = new (data.constructor as new (n: number) => T)(data.length);
   for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out[j * a + i] = data[i * b + j]!;
   return out;
 }
@@ -31,17 +22,6 @@ function checkFinite(data: Float32Array, what: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) throw new QatkitError('INVALID_RANGE', `${what} contains NaN or infinite values; training diverged`);
   }
-}
-
-/** |max| per output channel (the last axis of a channels-last kernel), or one overall. */
-function absMax(kernel: Float32Array, channels: number, perAxis: boolean): number[] {
-  const out = new Array<number>(perAxis ? channels : 1).fill(0);
-  for (let i = 0; i < kernel.length; i++) {
-    const k = perAxis ? i % channels : 0;
-    const v = Math.abs(kernel[i]!);
-    if (v > out[k]!) out[k] = v;
-  }
-  return out;
 }
 
 /**
@@ -59,19 +39,18 @@ export function emitWeighted(b: GraphBuilder, node: PlanNode, input: Value, out:
   // TransposeConv2D is OHWI like Conv2D: its channels-last kernel [kh, kw, in, out] transposes the same way.
   const spatial = node.op === 'Conv2D' || node.op === 'TransposeConv2D';
   const irShape = depthwise ? [1, shape[0]!, shape[1]!, channels] : spatial ? [channels, shape[0]!, shape[1]!, shape[2]!] : [channels, shape[0]!];
-  const irData = depthwise ? kernel : transpose2d(kernel, kernel.length / channels, channels);
+  // Channels-last data in the IR layout (depthwise: [1, kh, kw, C] is already channels last).
+  const toIr = <T extends Float32Array | Int8Array>(data: T): T => (depthwise ? data : transpose2d(data, data.length / channels, channels));
   const axis = depthwise ? 3 : 0;
   let weights: string;
   let biasName: string;
   if (float) {
-    weights = b.addTensor({ name: `${node.name}/weights`, shape: irShape, dtype: 'float32', data: Float32Array.from(irData) });
+    weights = b.addTensor({ name: `${node.name}/weights`, shape: irShape, dtype: 'float32', data: Float32Array.from(toIr(kernel)) });
     biasName = b.addTensor({ name: `${node.name}/bias`, shape: [channels], dtype: 'float32', data: Float32Array.from(bias) });
   } else {
-    const perAxis = node.weights!.perAxis;
-    const maxes = absMax(kernel, channels, perAxis);
-    const what = `${node.name}/kernel`;
-    const plain = weightQuantization(maxes.map((m) => -m), maxes, node.weights!.quantizer, perAxis ? axis : undefined, what);
-    const wq = weightQuantization(maxes.map((m) => -m), maxes, node.weights!.quantizer, perAxis ? axis : undefined, what, biasSafeWeightScales(plain.scale, bias, minInputScale));
+    const { perAxis, quantizer } = node.weights!;
+    const ints = weightInts({ kernel, shape, bias, quantizer, perAxis, inputScale: input.quant!.scale[0]!, minInputScale, axis, what: `${node.name}/kernel` });
+    const wq = ints.quantization;
     const ratio = maxRequantRatio(input.quant!.scale[0]!, wq.scale, out.quant!.scale[0]!);
     if (!(ratio < REQUANT_LIMIT)) {
       // The output's scale floor was set for the weights of the last training step; these differ a lot.
@@ -81,9 +60,8 @@ export function emitWeighted(b: GraphBuilder, node: PlanNode, input: Value, out:
           'which XNNPACK refuses); the last training step moved the weights far (diverging training?). Run calibrate(qatModel, batches) to refresh the ranges before toGraph()',
       );
     }
-    weights = b.addTensor({ name: `${node.name}/weights`, shape: irShape, dtype: 'int8', data: quantize(irData, irShape, wq) as Int8Array, quantization: wq });
-    const bq = quantizeBias(bias, input.quant!.scale[0]!, wq.scale);
-    biasName = b.addTensor({ name: `${node.name}/bias`, shape: [channels], dtype: 'int32', data: bq.data, quantization: bq.quantization });
+    weights = b.addTensor({ name: `${node.name}/weights`, shape: irShape, dtype: 'int8', data: toIr(ints.kernel), quantization: wq });
+    biasName = b.addTensor({ name: `${node.name}/bias`, shape: [channels], dtype: 'int32', data: ints.bias.data, quantization: ints.bias.quantization });
   }
   const c = node.config;
   const activation = node.activation;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { QuantizerSpec } from '@qatkit/core';
 import { fakeQuantWeights } from './fake-quant-ops.js';
+import { integerInference } from './integer-inference.js';
 import { firstShape } from './shapes.js';
 import { inputQuantsOf, kernelScales, requantFloorTensor, sourceNameOf } from './weighted.js';
 
@@ -47,6 +48,12 @@ export abstract class QuantWeighted<A extends QuantWeightedArgs = QuantWeightedA
   beta?: tf.LayerVariable;
   movingMean?: tf.LayerVariable;
   movingVariance?: tf.LayerVariable;
+  /**
+   * Inference (predict, evaluate) computes what the deployed int8 kernels compute, bit for bit
+   * (integer-inference.ts); false keeps the float fake-quant path there too. Instance state, not
+   * saved; training always takes the float straight-through path.
+   */
+  exactInference = true;
 
   constructor(args: A) {
     super({ name: args.name });
@@ -136,6 +143,11 @@ export abstract class QuantWeighted<A extends QuantWeightedArgs = QuantWeightedA
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      if (kwargs['training'] !== true && this.exactInference) {
+        // Inference computes what the deployed integer kernels compute (integer-inference.ts).
+        const exact = integerInference(this, x, { accumulate: (xi, k, b) => this.apply_(xi, k, b, 'linear'), fromChannelsLast: (k) => this.fromChannelsLast(k) });
+        if (exact) return exact;
+      }
       const { kernel, bias } = this.folded();
       const scales = kernelScales(kernel, bias, this.minInputScale(), this.args);
       const wq = this.fromChannelsLast(fakeQuantWeights(kernel, scales, this.args.weightQuantizer));
