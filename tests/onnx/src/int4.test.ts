@@ -1,4 +1,4 @@
-import { activationQuantization, GraphBuilder, type Graph, type Quantization } from '@qatkit/core';
+import { activationQuantization, GraphBuilder, type Graph, type Quantization, type Tensor } from '@qatkit/core';
 import { exportOnnx } from '@qatkit/exporter-onnx';
 import { loadLiteRt, type LiteRt } from '@qatkit/litert-runner';
 import { loadOnnxRuntime, type OnnxRuntime } from '@qatkit/onnx-runner';
@@ -63,6 +63,17 @@ function int4Net(): Graph {
   return g.setInputs([x]).setOutputs(['logits']).build();
 }
 
+/** The net with its 4-bit activations stored unsigned (uint8 in the IR, levels + 8): the same real values. */
+function unsignedActivations(graph: Graph): Graph {
+  const tensors: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(graph.tensors)) {
+    const q = t.quantization;
+    const shift = !t.data && q && q.bits === 4 ? 8 : 0;
+    tensors[name] = shift ? { ...t, dtype: 'uint8', quantization: { ...q!, signed: false, zeroPoint: q!.zeroPoint.map((z) => z + shift) } } : t;
+  }
+  return { ...graph, tensors };
+}
+
 const samples = (n: number) => [Float32Array.from({ length: n * 108 }, (_, i) => Math.sin(i * 0.61 + (i * i) % 13))];
 
 interface Decoded { graph: { node: { opType: string; input: string[] }[]; initializer: { name: string; dataType: number; dims: number[]; rawData: Uint8Array }[] } }
@@ -83,6 +94,21 @@ describe('INT4 storage on onnxruntime', () => {
       expect(a.withinOneStep, `${io}: max ${a.maxSteps} steps`).toBe(1);
       // The outputs use the 4-bit grid, not one level.
       expect(new Set(runs.onnx.flatMap((o) => [...o[0]!])).size).toBeGreaterThan(4);
+    }
+  });
+
+  it('UINT4 activations (unsigned 4-bit) give the same outputs as the signed net on LiteRT', async () => {
+    const unsigned = unsignedActivations(graph);
+    const lite = await runBoth(rt, ort, graph, samples(16), 16, { io: 'float32' });
+    for (const opset of [21, 13]) {
+      const bytes = exportOnnx(unsigned, { opset });
+      expect(decode(bytes).graph.initializer.find((t) => t.name === 'a:zero_point')!.dataType).toBe(opset === 21 ? 21 : onnxProto.onnx.TensorProto.DataType.UINT8);
+      const session = await ort.compile(bytes);
+      const outs: Float32Array[][] = [];
+      for (let s = 0; s < 16; s++) outs.push((await session.run([{ data: samples(16)[0]!.slice(s * 108, (s + 1) * 108), shape: [1, 6, 6, 3] }])).map((o) => Float32Array.from(o.data)));
+      await session.dispose();
+      const a = agreement(lite.tflite, outs, 0, graph.tensors.logits!.quantization!.scale[0]!);
+      expect(a.withinOneStep, `opset ${opset}: max ${a.maxSteps} steps`).toBe(1);
     }
   });
 
