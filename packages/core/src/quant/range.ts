@@ -66,9 +66,13 @@ export function powerOfTwoAtLeast(scale: number): number {
   return p;
 }
 
-/** The spec's scale rule applied after every floor: rounding up keeps each floor satisfied. */
+/**
+ * The spec's scale rule applied after every floor: rounding up keeps each floor satisfied. The
+ * power is taken of the float32 scale, as the bridge computes it in training: a float64 scale a
+ * hair above 2^k that float32 rounds to 2^k must not become 2^(k+1) here only.
+ */
 function allowedScale(scale: number, spec: QuantizerSpec): number {
-  return spec.scale === 'power-of-two' ? powerOfTwoAtLeast(scale) : scale;
+  return spec.scale === 'power-of-two' ? powerOfTwoAtLeast(Math.fround(scale)) : scale;
 }
 
 /** float32's largest finite value: scales are stored as float32 in every format. */

@@ -77,6 +77,16 @@ describe("power-of-two scales agree with @qatkit/core's", () => {
     }
   });
 
+  it('picks the same power as core for 500 random float32 ranges, including exact powers', () => {
+    const ranges = Array.from({ length: 500 }, (_, i) => {
+      const width = i % 5 === 0 ? 255 * 2 ** ((i % 23) - 12) : 2 ** (((i * 7919) % 4000) / 100 - 20);
+      const lo = -width * ((i * 37) % 100) / 100;
+      return [Math.fround(lo), Math.fround(lo + width)] as const;
+    });
+    const mismatches = ranges.filter(([lo, hi]) => nudgeRangeTensors(tf.scalar(lo), tf.scalar(hi), P2A).scale.dataSync()[0] !== nudgeRange(lo, hi, P2A).scale);
+    expect(mismatches).toEqual([]);
+  });
+
   it('rounds each weight channel up after the bias floor', () => {
     const kernel = tf.tensor2d([0.3, -1, 0.001, 0.5, 0.2, 0.25], [2, 3]);
     const got = Array.from(weightScales(kernel, [0], P2W, tf.tensor1d([0, 0, 0.02])).dataSync());
