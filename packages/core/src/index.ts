@@ -75,6 +75,7 @@ export {
   quantizationRefusal,
   constValues,
 } from './plugin/target-rules.js';
+export { narrowTensors, narrowStorage, type NarrowTensor } from './plugin/target-narrow.js';
 export { countTransitions } from './plugin/target-summary.js';
 export { quantizationFor, type QuantizationPlan } from './plugin/target-requirements.js';
 export { createQuantizer, type Quantizer, type QuantizerOptions } from './plugin/create-quantizer.js';

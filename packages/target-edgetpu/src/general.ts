@@ -1,4 +1,4 @@
-import { activations, effectiveRank, isFloat, quantizationRefusal, shapeText, tensorText, type OpContext, type TargetRule } from '@qatkit/core';
+import { activations, effectiveRank, isFloat, narrowStorage, quantizationRefusal, shapeText, tensorText, type OpContext, type TargetRule } from '@qatkit/core';
 import { S } from './sources.js';
 
 export interface EdgeTpuConfig {
@@ -121,6 +121,15 @@ export const GENERAL: readonly Rule[] = [
     // The check is in current TFLite; which TFLite the compiler embeds is not known.
     confidence: 'UNCONFIRMED',
     test: (c) => quantizationRefusal(c),
+  },
+  {
+    // Stays on the Edge TPU ('info'): the values fit int8, only the narrowness is not used.
+    id: 'CORAL-NBIT',
+    rule: 'Tensor parameters are 8-bit fixed-point numbers (int8 or uint8); the Edge TPU has no narrower type, so n-bit values stored as int8 run on the 8-bit kernels: no size or speed gain on this device.',
+    effect: 'info',
+    source: `${S.modelsIntro} quoted in ${S.issue(594)} (8-bit only); the compiler does not read qatkit's "qatkit.bits" metadata`,
+    confidence: 'SEC',
+    test: (c) => narrowStorage(c),
   },
 ];
 

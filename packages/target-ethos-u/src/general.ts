@@ -1,4 +1,4 @@
-import { fusedActivation, isFloat, isPerAxis, shapeText, tensorText, type ModelTensor, type OpContext, type TargetRule } from '@qatkit/core';
+import { fusedActivation, isFloat, isPerAxis, narrowStorage, shapeText, tensorText, type ModelTensor, type OpContext, type TargetRule } from '@qatkit/core';
 
 export interface EthosUConfig {
   /** Vela accelerator config, e.g. 'ethos-u55-256' (rules are the same for U55 and U65 in Vela 3.10). */
@@ -78,4 +78,12 @@ export const GENERAL: readonly Rule[] = [
     if (!FUSED_OK.has(f)) return `fused ${f}`;
     return ['INT16', 'INT8', 'UINT8'].includes(c.outputs[0]?.type ?? '') ? undefined : `fused ${f} with a ${c.outputs[0]?.type ?? '?'} output`;
   }),
+  // Stays on the NPU ('info'). Vela compresses weights losslessly, so weights on fewer levels may
+  // take fewer bytes; qatkit has not measured it, so the rule claims no size gain either way.
+  rule(
+    'VELA-NBIT',
+    'Operators quantised to 8-bit (signed or unsigned) or 16-bit (signed) are accelerated; there is no narrower type, so n-bit values stored as int8 run on the 8-bit kernels: no speed gain on this device (weights on fewer levels may compress better in Vela\'s lossless weight encoding: not measured).',
+    (c) => (skipCustom(c) ? undefined : narrowStorage(c)),
+    { effect: 'info', source: `${VELA}; README.md (8-bit or 16-bit; "qatkit.bits" metadata is not read)` },
+  ),
 ];

@@ -1,4 +1,4 @@
-import { activations, isFloat, isPerAxis, quantizationRefusal, shapeText, type OpContext, type TargetRule } from '@qatkit/core';
+import { activations, isFloat, isPerAxis, narrowStorage, quantizationRefusal, shapeText, type OpContext, type TargetRule } from '@qatkit/core';
 
 /** The VX delegate has no settings that change placement. */
 export type Imx8mpConfig = Record<string, never>;
@@ -89,5 +89,14 @@ export const GENERAL: readonly Rule[] = [
       const t = activations(c).find(isFloat);
       return t ? `${t.type} tensor "${t.name}"` : undefined;
     },
+  },
+  {
+    // Stays on the NPU ('info'): the values are ordinary int8 to the delegate.
+    id: 'VX-NBIT',
+    rule: 'Data types mapped to the NPU graph: float32, float16, int32, uint8, int8, int16, bool (VX-G2); there is no narrower type, so n-bit values stored as int8 run on the 8-bit NN core: no size or speed gain on this device.',
+    effect: 'info',
+    source: 'github.com/nxp-imx/tflite-vx-delegate-imx @ 44aab8a delegate_main.cc (TfLiteDtypeToVsiDtype; "qatkit.bits" metadata is not read)',
+    confidence: 'SRC',
+    test: (c) => narrowStorage(c),
   },
 ];

@@ -1,4 +1,4 @@
-import { activations, quantizationRefusal, type TargetRule } from '@qatkit/core';
+import { activations, narrowStorage, quantizationRefusal, type TargetRule } from '@qatkit/core';
 import { src, type NnapiConfig } from './rules.js';
 
 /** Ops whose int8 tensors the delegate re-encodes as uint8 below feature level 30 (NeedInt8Conversion). */
@@ -48,5 +48,14 @@ export const GENERAL: readonly TargetRule<NnapiConfig>[] = [
       const t = activations(c).find((x) => x.type === 'INT8' && (x.quantization?.zeroPoint ?? [0]).some((z) => z !== 0));
       return t ? `int8 tensor "${t.name}" with zero point ${t.quantization!.zeroPoint[0]} at API ${api}` : undefined;
     },
+  },
+  {
+    // Stays delegated ('info'): an int8 tensor is an ordinary 8-bit operand to the driver.
+    id: 'NN-NBIT',
+    rule: 'int8 and uint8 tensors become 8-bit NNAPI operands (TENSOR_QUANT8_ASYMM(_SIGNED), TENSOR_QUANT8_SYMM(_PER_CHANNEL)); NNAPI has no narrower operand type, so n-bit values stored as int8 run on the driver\'s 8-bit kernels: no size or speed gain on this device.',
+    effect: 'info',
+    source: `${src.source} (AddTensor: the operand type follows the tensor type; "qatkit.bits" metadata is not read)`,
+    confidence: 'SRC',
+    test: (c) => narrowStorage(c),
   },
 ];

@@ -2,7 +2,8 @@ import type { ModelOptionValue, ModelOperator, ModelTensor, TargetModel } from '
 
 /**
  * Builds TargetModels by hand: for tests of target profiles, and for readers of other formats.
- * 8-bit and 16-bit tensors get a per-tensor quantization unless `extra` says otherwise.
+ * 8-bit and 16-bit tensors get a per-tensor quantization unless `extra` says otherwise; `extra`
+ * also carries `bits` for n-bit values in a wider type, as readTflite returns them.
  */
 export function modelTensor(shape: readonly number[], type = 'INT8', extra: Partial<ModelTensor> = {}): ModelTensor {
   const quantized = type === 'INT8' || type === 'UINT8' || type === 'INT16';

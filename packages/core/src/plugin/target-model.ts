@@ -31,6 +31,11 @@ export interface ModelTensor {
   readonly dataLength?: number;
   /** The constant's values when small (shapes, axes, paddings, biases). */
   readonly values?: readonly number[];
+  /**
+   * The true width of n-bit values stored in a wider type (4-bit weights in an INT8 tensor), from
+   * qatkit's "qatkit.bits" metadata; absent when the values use the whole type.
+   */
+  readonly bits?: number;
 }
 
 export interface ModelOperator {
