@@ -11,7 +11,7 @@ export const SCOPE = '@qatkit/';
  *   tfjs    @qatkit/tfjs: the one bridge to TensorFlow.js.
  *   models  @qatkit/models: reference architectures built from tfjs layers; imports tfjs and core only.
  *   runner  @qatkit/litert-runner, @qatkit/onnx-runner: run exported files in Node (test and CLI helpers).
- *   app     apps/cli, apps/playground, tests/e2e, tests/pack, tests/onnx, tests/browser-bundles: wire everything together.
+ *   app     apps/cli, apps/playground, tests/e2e, tests/pack, tests/onnx, tests/browser-bundles, tests/bench: wire everything together.
  *   tooling tooling/*, tests/workspace: shared configs and workspace checks.
  *   example examples/*: code as a user writes it outside qatkit (e.g. a scheme): its src imports only the
  *           public APIs a scheme may use; its tests may use the whole toolchain (tfjs, exporters, runners).
@@ -41,6 +41,7 @@ const FIXED_ROLES = {
   '@qatkit/onnx': 'app',
   '@qatkit/playground': 'app',
   '@qatkit/browser-bundles': 'app',
+  '@qatkit/bench': 'app',
   '@qatkit/tsconfig': 'tooling',
   '@qatkit/vitest-config': 'tooling',
   '@qatkit/eslint-config': 'tooling',

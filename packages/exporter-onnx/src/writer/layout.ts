@@ -58,6 +58,10 @@ export function permuteData<T extends TensorData>(data: T, shape: readonly numbe
   // Stride in the input for each output dim, walked with an odometer over the output.
   const strides = perm.map((p) => inStrides[p]!);
   const out = new (data.constructor as new (n: number) => T)(data.length);
+  if (rank <= 4) {
+    permute4(data, out, [...new Array<number>(4 - rank).fill(1), ...outShape], [...new Array<number>(4 - rank).fill(0), ...strides]);
+    return out;
+  }
   const index = new Array<number>(rank).fill(0);
   let src = 0;
   for (let i = 0; i < data.length; i++) {
@@ -71,6 +75,24 @@ export function permuteData<T extends TensorData>(data: T, shape: readonly numbe
     }
   }
   return out;
+}
+
+/**
+ * permuteData for rank ≤ 4 (every weight and image tensor) as four plain nested loops: the
+ * odometer below costs ~30 ns per element, a third of a MobileNetV2 export (issue 9).
+ */
+function permute4(data: TensorData, out: TensorData, shape: readonly number[], strides: readonly number[]): void {
+  const [n0, n1, n2, n3] = shape as [number, number, number, number];
+  const [s0, s1, s2, s3] = strides as [number, number, number, number];
+  let o = 0;
+  for (let a = 0; a < n0; a++) {
+    for (let b = 0; b < n1; b++) {
+      for (let c = 0; c < n2; c++) {
+        let src = a * s0 + b * s1 + c * s2;
+        for (let d = 0; d < n3; d++, src += s3) out[o++] = data[src]!;
+      }
+    }
+  }
 }
 
 /** A constant broadcast against a rank-`rank` tensor: its shape with leading 1s (numpy rules). */

@@ -36,9 +36,18 @@ function attribute(name: string, a: Attr): AttributeProto {
   return { name, type: AttrType.STRING, s: new TextEncoder().encode(a.s) };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const ARRAY_OF = { float32: Float32Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array } as const;
+
 /** Little-endian bytes of `values` as `type` (ONNX raw_data is little-endian on every host). */
 function rawBytes(type: OnnxType, values: ArrayLike<number>): Uint8Array {
   if (type === 'int4' || type === 'uint4') return packNibbles(values);
+  if (LITTLE_ENDIAN && type !== 'int64') {
+    // A typed-array copy converts exactly as DataView's setters do, but in bulk: a per-element
+    // DataView loop was the hottest line of a MobileNetV2 export (~40% of 400 ms, issue 9).
+    const typed = new ARRAY_OF[type](values);
+    return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+  }
   const size = { float32: 4, int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8 }[type];
   const view = new DataView(new ArrayBuffer(values.length * size));
   for (let i = 0; i < values.length; i++) {

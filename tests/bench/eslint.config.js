@@ -1,0 +1,3 @@
+import { qatkit } from '@qatkit/eslint-config';
+
+export default qatkit(import.meta.url);
