@@ -152,10 +152,10 @@ export function integerInference(layer: QuantWeighted, x: tf.Tensor, ops: Intege
     const centred = tf.round(tf.div(x, inSource.scaleTensor()));
     const acc = ops.accumulate(centred, p.kernel, p.bias);
     const q = tf.clipByValue(tf.add(tf.round(tf.mul(acc, p.scale)), p.zeroPoint), p.lo, p.hi);
-    // Back to real values on the output fake-quant's own grid, as its forward computes them.
-    const grid = out.nudgedTensors();
-    const { qmin } = quantLevels(out.args.quantizer);
-    return tf.add(tf.mul(tf.sub(q, qmin), grid.scale), grid.nudgedMin);
+    // Back to a real value on the output fake-quant's grid, which then re-rounds it to itself. The
+    // exported zero point, not the tensor-nudged one: the two can differ at a tie (a range such as
+    // [-1, 1]), and the value must be the one the deployed model holds.
+    return tf.mul(tf.sub(q, p.zeroPoint), out.scaleTensor());
   });
 }
 

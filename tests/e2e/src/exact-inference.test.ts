@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '@qatkit/core';
+import { loadLiteRt, type LiteRt } from '@qatkit/litert-runner';
+import { mobilenetV2, resnet } from '@qatkit/models';
+import { calibrate, initBackend, quantizeModel, setExactInference, toGraph } from '@qatkit/tfjs';
+import { runDeployed } from './deployed.js';
+
+/**
+ * Integer-exact inference against LiteRT: a QAT MobileNetV2 predicts every int8 value of every
+ * layer exactly as XNNPACK computes it — not within one step, the same level — while the float
+ * fake-quant path lands values a step away that depth then amplifies.
+ */
+
+let rt: LiteRt;
+beforeAll(async () => {
+  await initBackend('wasm');
+  rt = await loadLiteRt();
+});
+
+/** Random BatchNorm statistics, so the folded weights and ranges look trained. */
+function withBatchNormStatistics(model: tf.LayersModel): tf.LayersModel {
+  model.layers.forEach((layer, i) => {
+    if (layer.getClassName() !== 'BatchNormalization') return;
+    const shapes = layer.getWeights().map((w) => w.shape);
+    const k = shapes.length;
+    layer.setWeights(shapes.map((s, j) => (j === k - 1 ? tf.randomUniform(s, 0.5, 2, 'float32', i) : tf.randomNormal(s, j === 0 ? 1 : 0, 0.2, 'float32', i + j + 1))));
+  });
+  return model;
+}
+
+/** Every value an op makes that the QAT model fake-quantizes, as extra outputs of both models. */
+function probeAll(qat: tf.LayersModel, graph: Graph): { qat: tf.LayersModel; graph: Graph } {
+  const layerOf = (t: string) => `${t.replace(/\//g, '__')}_act_quant`;
+  const names = new Set(qat.layers.map((l) => l.name));
+  const values = graph.ops.flatMap((op) => op.outputs).filter((t) => names.has(layerOf(t)) && !graph.outputs.includes(t));
+  return {
+    qat: tf.model({ inputs: qat.inputs, outputs: [...qat.outputs, ...values.map((t) => qat.getLayer(layerOf(t)).output as tf.SymbolicTensor)] }),
+    graph: { ...graph, outputs: [...graph.outputs, ...values] },
+  };
+}
+
+/** Values (over all outputs and samples) whose int8 level differs between predict and LiteRT. */
+function levelsApart(model: tf.LayersModel, graph: Graph, xs: tf.Tensor, deployed: Float32Array[][]): { apart: number; total: number } {
+  const expected = tf.tidy(() => (model.predict(xs) as tf.Tensor[]).map((t) => t.dataSync() as Float32Array));
+  let apart = 0;
+  let total = 0;
+  expected.forEach((e, k) => {
+    const step = graph.tensors[graph.outputs[k]!]!.quantization!.scale[0]!;
+    const per = e.length / deployed.length;
+    deployed.forEach((outs, s) => {
+      for (let j = 0; j < per; j++) if (Math.round(Math.abs(outs[k]![j]! - e[s * per + j]!) / step) > 0) apart++;
+    });
+    total += e.length;
+  });
+  return { apart, total };
+}
+
+describe('integer-exact inference on LiteRT', () => {
+  it.each([
+    ['MobileNetV2 0.35', () => mobilenetV2({ alpha: 0.35, inputShape: [32, 32, 3], classes: 10, seed: 5 })],
+    ['ResNet-20', () => resnet({ depth: 20, inputShape: [32, 32, 3], classes: 10, seed: 5 })],
+  ] as const)('%s: every int8 value of every layer is the level LiteRT computes', async (_name, build) => {
+    const model = withBatchNormStatistics(build());
+    const qat = quantizeModel(model, { inputRange: [0, 1] });
+    calibrate(qat, [tf.randomUniform([16, 32, 32, 3], 0, 1, 'float32', 1)]);
+    const probe = probeAll(qat, toGraph(qat));
+    const xs = tf.randomUniform([8, 32, 32, 3], 0, 1, 'float32', 2);
+    const deployed = await runDeployed(rt, probe.graph, 'float32', [xs]);
+    const exact = levelsApart(probe.qat, probe.graph, xs, deployed);
+    expect(exact.total).toBeGreaterThan(400_000);
+    expect(exact.apart).toBe(0);
+    // The float fake-quant path: values a step away, more with depth.
+    setExactInference(qat, false);
+    const float = levelsApart(probe.qat, probe.graph, xs, deployed);
+    expect(float.apart).toBeGreaterThan(0);
+    model.dispose();
+    qat.dispose();
+  });
+});
