@@ -5,6 +5,7 @@ import { registerCheck } from '../commands/check-command.js';
 import { registerDemo } from '../commands/demo-command.js';
 import { registerExport } from '../commands/export-command.js';
 import { registerPtq } from '../commands/ptq-command.js';
+import { registerStudy } from '../commands/study-command.js';
 import { EXIT, EXIT_CODES_HELP } from './usage.js';
 
 /** Where help, errors and command verdicts go: the process streams, or a buffer in tests. */
@@ -58,6 +59,7 @@ export function createProgram(deps: Partial<CliDeps> = {}): { program: Command; 
   registerDemo(program, context);
   registerExport(program, context);
   registerPtq(program, context);
+  registerStudy(program, context);
   registerCheck(program, context, packageVersion());
   return { program, context };
 }
