@@ -74,11 +74,21 @@ function settled(fq: FakeQuant): boolean {
   return !fq.calibrating && fq.range().count > 0;
 }
 
-/** The one fake-quant this layer's output goes to, or undefined (several readers, a concatenation…). */
+/** A fake-quant with a range of its own (not tied to another's, not a requantization). */
+const ownRange = (layer: unknown): FakeQuant | undefined => (layer instanceof FakeQuant && layer.args.mode !== 'tied' && layer.args.mode !== 'requant' ? layer : undefined);
+
+/** The one reader of a layer's output, or undefined (several readers). */
+const soleReader = (layer: tf.layers.Layer): tf.layers.Layer | undefined => (layer.outboundNodes.length === 1 ? layer.outboundNodes[0]!.outboundLayer : undefined);
+
+/**
+ * The fake-quant whose grid this layer's output is exported on: the one right after it, or — for
+ * a concatenation's sole input, which takes the concatenation's grid (the plan's `shared`) — the
+ * one after the concatenation. Undefined otherwise (several readers…).
+ */
 function outputQuantOf(layer: tf.layers.Layer): FakeQuant | undefined {
-  const nodes = layer.outboundNodes;
-  const next = nodes.length === 1 ? nodes[0]!.outboundLayer : undefined;
-  return next instanceof FakeQuant && next.args.mode !== 'tied' && next.args.mode !== 'requant' ? next : undefined;
+  const next = soleReader(layer);
+  if (next?.getClassName() === 'Concatenate') return ownRange(soleReader(next));
+  return ownRange(next);
 }
 
 /** XNNPACK's output bounds (xnn_qs8_quantize of the fused activation's real bounds, then the levels). */
@@ -137,11 +147,13 @@ export function integerInference(layer: QuantWeighted, x: tf.Tensor, ops: Intege
   const out = outputQuantOf(layer);
   const inSource = inputQuantOf(layer);
   const inOwner = gridOwner(inSource);
-  if (!out || !inOwner || !settled(out) || !settled(inOwner)) return undefined;
+  if (!out || !inOwner || out.calibrating || inOwner.calibrating) return undefined;
   // Anything that moves the weights or ranges writes a new tensor into the variable (new dataId).
   const key = [...layer.weights, ...inOwner.weights, ...out.weights].map((w) => w.read().dataId as object);
   let entry = cache.get(layer);
   if (!entry || entry.key.length !== key.length || entry.key.some((k, i) => k !== key[i])) {
+    // Reads the ranges (a device sync): only when something changed since the last call.
+    if (!settled(out) || !settled(inOwner)) return undefined;
     if (entry) tf.dispose([entry.prepared.kernel, entry.prepared.bias, entry.prepared.scale]);
     entry = { key, prepared: prepare(layer, fakeQuantParams(inOwner), fakeQuantParams(out), out, ops) };
     cache.set(layer, entry);
@@ -157,6 +169,13 @@ export function integerInference(layer: QuantWeighted, x: tf.Tensor, ops: Intege
     // [-1, 1]), and the value must be the one the deployed model holds.
     return tf.mul(tf.sub(q, p.zeroPoint), out.scaleTensor());
   });
+}
+
+/** Frees what the integer path keeps for `layer` (its integer weights): when the layer is disposed. */
+export function releaseIntegerInference(layer: QuantWeighted): void {
+  const entry = cache.get(layer);
+  if (entry) tf.dispose([entry.prepared.kernel, entry.prepared.bias, entry.prepared.scale]);
+  cache.delete(layer);
 }
 
 /** Whether the layer's integer path is provably exact at its current parameters (for tests). */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { QuantizerSpec } from '@qatkit/core';
 import { fakeQuantWeights } from './fake-quant-ops.js';
-import { integerInference } from './integer-inference.js';
+import { integerInference, releaseIntegerInference } from './integer-inference.js';
 import { firstShape } from './shapes.js';
 import { inputQuantsOf, kernelScales, requantFloorTensor, sourceNameOf } from './weighted.js';
 
@@ -173,6 +173,12 @@ export abstract class QuantWeighted<A extends QuantWeightedArgs = QuantWeightedA
       this.movingMean!.write(tf.add(tf.mul(mm, momentum), tf.mul(mean, 1 - momentum)));
       this.movingVariance!.write(tf.add(tf.mul(mv, momentum), tf.mul(variance, 1 - momentum)));
     });
+  }
+
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0) releaseIntegerInference(this);
+    return result;
   }
 
   override getConfig(): tf.serialization.ConfigDict {
