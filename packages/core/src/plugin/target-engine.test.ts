@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { act, chain, konst, model } from '../test-utils/target-model.js';
 import type { ProfileTables } from './target.js';
 import { runProfile } from './target-engine.js';
+import { narrowStorage } from './target-narrow.js';
 
 interface Config {
   readonly maxRank: number;
@@ -86,6 +87,17 @@ describe('runProfile', () => {
       ['CUSTOM:npu', 'accelerator', 0],
     ]);
     expect(r.summary).toMatchObject({ macs: 36864, macsOnAccelerator: 0, transitions: 1 });
+  });
+
+  it('an info row (n-bit storage) is reported on the op and keeps it on the accelerator, not as a warning', () => {
+    const nbit = { ...tables, general: [...tables.general, { id: 'TOY-NBIT', rule: 'n-bit values run on the 8-bit kernels', effect: 'info' as const, ...src, test: narrowStorage }] };
+    const m = model([act([1, 2], 'INT8', { name: 'x', bits: 4 }), act([1, 2]), act([1, 2])], [['ADD', [0], [1]], ['ADD', [1], [2]]]);
+    const r = runProfile(m, nbit, run());
+    expect(r.ops.map((o) => [o.placement, o.status, o.findings.map((f) => `${f.id}: ${f.values}`)])).toEqual([
+      ['accelerator', 'Mapped', ['TOY-NBIT: 4-bit input "x" in INT8']],
+      ['accelerator', 'Mapped', []],
+    ]);
+    expect(r.summary).toMatchObject({ verdict: 'accelerator', warnings: 0, partitions: 1 });
   });
 
   it('an all-accelerated model has the verdict accelerator', () => {
