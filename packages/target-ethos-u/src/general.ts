@@ -78,11 +78,10 @@ export const GENERAL: readonly Rule[] = [
     if (!FUSED_OK.has(f)) return `fused ${f}`;
     return ['INT16', 'INT8', 'UINT8'].includes(c.outputs[0]?.type ?? '') ? undefined : `fused ${f} with a ${c.outputs[0]?.type ?? '?'} output`;
   }),
-  // Stays on the NPU ('info'). Vela compresses weights losslessly, so weights on fewer levels may
-  // take fewer bytes; qatkit has not measured it, so the rule claims no size gain either way.
+  // Stays on the NPU ('info'): n-bit values are valid int8 data, only no narrower kernel exists.
   rule(
     'VELA-NBIT',
-    'Operators quantised to 8-bit (signed or unsigned) or 16-bit (signed) are accelerated; there is no narrower type, so n-bit values stored as int8 run on the 8-bit kernels: no speed gain on this device (weights on fewer levels may compress better in Vela\'s lossless weight encoding: not measured).',
+    'Operators quantised to 8-bit (signed or unsigned) or 16-bit (signed) are accelerated; there is no narrower type, so n-bit values stored as int8 run on the 8-bit kernels: no speed gain on this device.',
     (c) => (skipCustom(c) ? undefined : narrowStorage(c)),
     { effect: 'info', source: `${VELA}; README.md (8-bit or 16-bit; "qatkit.bits" metadata is not read)` },
   ),
