@@ -21,7 +21,8 @@ export function tableMd(t: Table): string {
   ].join('\n');
 }
 
-export const valueText = (f: Figure) => (f.unit === '×' ? `${fmt(f.value)}×` : `${fmt(f.value)} ${f.unit}`);
+// ratios with two decimals: a goal of 1.2× must not read as met at 1.204×
+export const valueText = (f: Figure) => (f.unit === '×' ? `${f.value < 10 ? f.value.toFixed(2) : fmt(f.value)}×` : `${fmt(f.value)} ${f.unit}`);
 const goalText = (f: Figure) => (f.goal ? `${f.goal.op.replace('>=', '≥').replace('<=', '≤')} ${fmt(f.goal.value)}${f.unit === '×' ? '×' : ` ${f.unit}`}` : '–');
 const status = (f: Figure) => ({ true: '✅ met', false: '❌ **missed**', undefined: '–' })[String(met(f)) as 'true' | 'false' | 'undefined'];
 

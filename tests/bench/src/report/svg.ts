@@ -42,7 +42,9 @@ export function barChart(title: string, bars: readonly Bar[], log = false): stri
   bars.forEach((b, i) => {
     const y = TOP + i * ROW_H;
     const color = b.ok === undefined ? COLORS.none : b.ok ? COLORS.ok : COLORS.miss;
-    out.push(`<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end" fill="#222">${esc(b.label)}</text>`);
+    // ~6.5 px per character at 12 px: longer labels would run off the left edge
+    const label = b.label.length > 64 ? `${b.label.slice(0, 63)}…` : b.label;
+    out.push(`<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end" fill="#222">${esc(label)}</text>`);
     out.push(`<rect x="${LABEL_W}" y="${y + 3}" width="${num(Math.max(1, x(b.value)))}" height="${ROW_H - 8}" fill="${color}"/>`);
     out.push(`<text x="${num(LABEL_W + Math.max(1, x(b.value)) + 5)}" y="${y + 15}" fill="#222">${esc(b.text)}</text>`);
     if (b.goal !== undefined) {
