@@ -8,6 +8,7 @@ interface RawStudyOptions {
   readonly out?: unknown;
   readonly data?: unknown;
   readonly quick?: unknown;
+  readonly render?: unknown;
 }
 
 /** `qatkit study`: the PTQ-vs-QAT study behind docs/study.md (`pnpm study`); not part of the tests. */
@@ -25,6 +26,7 @@ export function registerStudy(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'where study.md and study.svg go', 'docs')
     .option('--data <dir>', 'folder with Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist if present, else the bundled subset)')
     .option('--quick', 'tiny budget, for checking the pipeline')
+    .option('--render <study.json>', 'no training: redraw study.md and study.svg in --out from the rows a run saved')
     .action(async (raw: RawStudyOptions, command: Command) => {
       let archs: StudyArch[];
       try {
@@ -36,7 +38,12 @@ export function registerStudy(program: Command, ctx: CommandContext): void {
         if (err instanceof UsageError) command.error(`error: ${err.message}`, { exitCode: EXIT.usage, code: 'qatkit.usage' });
         throw err;
       }
-      const { runStudy } = await import('../study/study.js');
+      const { renderStudy, runStudy } = await import('../study/study.js');
+      if (raw.render !== undefined) {
+        const drawn = await renderStudy(nonEmpty('--render', raw.render), String(raw.out));
+        ctx.io.out(`wrote ${drawn.files.join(', ')}\n`);
+        return;
+      }
       const words = ['qatkit study', ...(raw.arch === undefined ? [] : ['--arch', ...archs]), ...(raw.quick ? ['--quick'] : []), ...(raw.out === 'docs' ? [] : ['--out', String(raw.out)])];
       const result = await runStudy(
         { archs, out: String(raw.out), ...(raw.data === undefined ? {} : { data: String(raw.data) }), quick: raw.quick === true, command: words.length === 1 ? 'pnpm study' : words.join(' ') },

@@ -21,8 +21,10 @@ describe('study report', () => {
 
   it('writes one table per architecture with deltas against float', () => {
     const md = studyMarkdown([...rows('cnn'), ...rows('mobilenetv2')], ctx);
-    expect(md).toContain('| QAT 4-bit weights, int8 activations | 88.50 % | −1.50 | 7.8 KiB | 99.90 % | 7 s |');
-    expect(md).toContain('| float32, +1 fine-tuning epoch | 90.50 % | +0.50 | 2.0 KiB | — | 1 s |');
+    // QAT rows also against the float model fine-tuned as long (90.5 %), PTQ rows against float.
+    expect(md).toContain('| QAT 4-bit weights, int8 activations | 88.50 % | −1.50 | −2.00 | 7.8 KiB | 99.90 % | 7 s |');
+    expect(md).toContain('| PTQ int8, mse | 89.40 % | −0.60 | −0.60 | 5.9 KiB | 99.90 % | 5 s |');
+    expect(md).toContain('| float32, +1 fine-tuning epoch | 90.50 % | +0.50 |  | 2.0 KiB | — | 1 s |');
     expect(md.match(/^## /gm)).toHaveLength(3);
     expect(md).toContain('- PASS: cnn: QAT int8');
   });

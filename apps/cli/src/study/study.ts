@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { cpus, release, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadLiteRt } from '@qatkit/litert-runner';
@@ -5,7 +6,7 @@ import { initBackend } from '@qatkit/tfjs';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { STUDY_BUDGET, quickBudget, type Budget, type StudyArch, type StudyRow } from './study-plan.js';
-import { studyMarkdown, studySvg } from './study-report.js';
+import { studyMarkdown, studySvg, type StudyContext } from './study-report.js';
 import { runArch } from './study-run.js';
 
 export interface StudyOptions {
@@ -39,11 +40,22 @@ export async function runStudy(o: StudyOptions, log: (s: string) => void): Promi
     budgets,
     totalSeconds: (performance.now() - t0) / 1000,
   };
-  const dir = resolve(o.out);
-  const files = [join(dir, 'study.md'), join(dir, 'study.svg'), join(dir, 'study.json')];
+  // The measured rows as data first: the report can be redrawn (renderStudy) without training again.
+  const json = join(resolve(o.out), 'study.json');
+  await writeFileAtomic(json, `${JSON.stringify({ rows, context: ctx }, null, 1)}\n`);
+  return { files: [...(await writeReport(rows, ctx, o.out)), json], rows };
+}
+
+async function writeReport(rows: readonly StudyRow[], ctx: StudyContext, out: string): Promise<string[]> {
+  const files = [join(resolve(out), 'study.md'), join(resolve(out), 'study.svg')];
   await writeFileAtomic(files[0]!, studyMarkdown(rows, ctx));
   await writeFileAtomic(files[1]!, studySvg(rows));
-  // The measured rows as data: the report can be redrawn (renderStudy) without training again.
-  await writeFileAtomic(files[2]!, `${JSON.stringify({ rows, context: ctx }, null, 1)}\n`);
-  return { files, rows };
+  return files;
+}
+
+/** Redraws study.md and study.svg from a study.json that runStudy wrote (NaN agreements are stored as null). */
+export async function renderStudy(jsonPath: string, out: string): Promise<{ files: string[] }> {
+  const saved = JSON.parse(await readFile(jsonPath, 'utf8')) as { rows: (Omit<StudyRow, 'agreement'> & { agreement: number | null })[]; context: StudyContext };
+  const rows = saved.rows.map((r) => ({ ...r, agreement: r.agreement ?? Number.NaN }));
+  return { files: await writeReport(rows, saved.context, out) };
 }
