@@ -6,6 +6,7 @@ import { isQatkitError } from '@qatkit/core';
 import { exportTflite } from '@qatkit/exporter-tflite';
 import { loadLiteRt, type LiteRt } from '@qatkit/litert-runner';
 import { fashionCnn, mobilenetV2 } from '@qatkit/models';
+import { nbit } from '@qatkit/scheme-nbit';
 import { CALIBRATION_METHODS, calibrate, initBackend, quantizeModel, toGraph, type CalibrationMethod } from '@qatkit/tfjs';
 import { compareOutput, outputStep, predictAll, runDeployed } from './deployed.js';
 
@@ -68,6 +69,35 @@ describe.each(MODELS)('PTQ of the %s → int8 TFLite → LiteRT', (_name, build,
     expect(widths.size).toBe(CALIBRATION_METHODS.length);
     expect(widths.get('percentile')!).toBeLessThan(widths.get('minmax')!);
     expect(widths.get('mse')!).toBeLessThan(widths.get('minmax')!);
+  });
+});
+
+describe('PTQ with 4-bit weights (scheme-nbit) → LiteRT', () => {
+  it('mse clips each conv channel to its 4-bit optimum; the deployed model follows the calibrated one', async () => {
+    const float = fashionCnn({ seed: 5 });
+    const batches = [0, 1].map((i) => images(16, [28, 28, 1], 20 + i));
+    const xs = images(EVAL, [28, 28, 1], 98);
+    try {
+      const clips = (['minmax', 'mse'] as const).map((method) => {
+        const qat = quantizeModel(float, { scheme: nbit({ weightBits: 4 }), inputRange: [0, 1] });
+        const result = calibrate(qat, batches, { method });
+        qat.dispose();
+        return result.weights.find((w) => w.layer === 'quant_conv2')?.clip ?? [];
+      });
+      // minmax leaves the weights alone (no clips reported); mse clips some of conv2's 32 channels.
+      expect(clips[0]).toEqual([]);
+      expect(clips[1]).toHaveLength(32);
+      const qat = quantizeModel(float, { scheme: nbit({ weightBits: 4 }), inputRange: [0, 1] });
+      const result = calibrate(qat, batches, { method: 'mse' });
+      const conv2 = result.weights.find((w) => w.layer === 'quant_conv2')!;
+      expect(conv2.clip.filter((c, i) => c < conv2.absMax[i]!).length).toBeGreaterThan(8);
+      const verdict = checkAgreement(await agreementOf(qat, xs));
+      expect(verdict.ok, verdict.message).toBe(true);
+      qat.dispose();
+    } finally {
+      tf.dispose([...batches, xs]);
+      float.dispose();
+    }
   });
 });
 
