@@ -113,8 +113,11 @@ describe('PTQ on degenerate calibration data (property)', () => {
       tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), name: 'fc' }),
     ],
   });
-  afterAll(() => model.dispose());
   const outcomes = { agreed: 0, refused: 0 };
+  afterAll(() => {
+    model.dispose();
+    process.stdout.write(`degenerate PTQ: ${outcomes.agreed} agreed on LiteRT, ${outcomes.refused} refused with a QatkitError\n`);
+  });
 
   const data = fc.record({
     method: fc.constantFrom(...CALIBRATION_METHODS),
@@ -155,6 +158,7 @@ describe('PTQ on degenerate calibration data (property)', () => {
       }),
       { seed: 20261205, numRuns: 40 },
     );
-    expect(outcomes.agreed).toBeGreaterThanOrEqual(36);
+    // Degenerate data is no reason to refuse: every case deploys (a refusal would be counted, and fail here).
+    expect(outcomes.agreed).toBe(40);
   });
 });
