@@ -19,11 +19,11 @@ export function registerStudy(program: Command, ctx: CommandContext): void {
     .description(
       'Trains the demo CNN and MobileNetV2 on Fashion-MNIST once each, then builds every variant from the same float model ' +
         '(float TFLite, a float fine-tuning reference, PTQ int8 by minmax, ema, percentile and mse, QAT int8, QAT with 4-bit and ' +
-        '2-bit weights), scores each .tflite on LiteRT and writes a table (study.md) and a bar plot (study.svg). Takes about ' +
-        '15 minutes on 2 cores; --quick is a smoke run with a tiny budget (its figures mean nothing).',
+        '2-bit weights), scores each .tflite on LiteRT and writes a table (study.md), a bar plot (study.svg) and the rows (study.json). ' +
+        'Takes about 25 minutes on 2 cores; --quick is a smoke run with a tiny budget (its figures mean nothing).',
     )
     .option('--arch <name...>', `architectures: ${STUDY_ARCHS.join(', ')} (default: both)`)
-    .option('--out <dir>', 'where study.md and study.svg go', 'docs')
+    .option('--out <dir>', 'where study.md, study.svg and study.json go', 'docs')
     .option('--data <dir>', 'folder with Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist if present, else the bundled subset)')
     .option('--quick', 'tiny budget, for checking the pipeline')
     .option('--render <study.json>', 'no training: redraw study.md and study.svg in --out from the rows a run saved')
