@@ -21,6 +21,7 @@ export { QuantConv2DTranspose, type QuantConv2DTransposeArgs } from './layers/qu
 export { QuantConstOp, type QuantConstOpArgs, type ConstOp } from './layers/quant-const.js';
 export { QuantWeighted, type QuantWeightedArgs, type FoldedBatchNorm } from './layers/quant-weighted.js';
 export { setExactInference } from './layers/integer-inference.js';
+export { QuantAdd } from './layers/quant-add.js';
 export { registerQatLayers, QAT_LAYER_CLASSES } from './layers/register.js';
 export { fakeQuantRange, fakeQuantFixed, fakeQuantWeights, weightScales, nudgeRangeTensors } from './layers/fake-quant-ops.js';
 export { initBackend, type BackendChoice, type InitBackendOptions } from './backend.js';

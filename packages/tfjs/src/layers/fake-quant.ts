@@ -134,7 +134,8 @@ export class FakeQuant extends tf.layers.Layer {
       const layer = node.inboundLayers[0]!;
       const application = node.nodeIndices[0]!;
       if (typeof (layer as Partial<FloorSource>).requantFloor === 'function') return (layer as unknown as FloorSource).requantFloor(application);
-      const cls = layer.getClassName();
+      // QatkitQuantAdd (quant-add.ts; named here to avoid an import cycle) is the QAT model's Add.
+      const cls = layer.getClassName() === 'QatkitQuantAdd' ? 'Add' : layer.getClassName();
       if (cls === 'Add' || cls === 'Multiply') return elementwiseFloor(layer, application, cls);
       // Add + ReLU runs as one op: look through the activation to the Add.
       if (cls !== 'ReLU' && cls !== 'Activation') return undefined;

@@ -59,7 +59,7 @@ interface Prepared {
 const cache = new WeakMap<QuantWeighted, { key: readonly object[]; prepared: Prepared }>();
 
 /** The fake-quant whose range decides a grid: through tied layers (an average pool's) to their source. */
-function gridOwner(source: unknown): FakeQuant | undefined {
+export function gridOwner(source: unknown): FakeQuant | undefined {
   let fq = source;
   for (let hops = 0; fq instanceof FakeQuant && hops < 64; hops++) {
     if (fq.args.mode === 'requant') return undefined;
@@ -70,15 +70,15 @@ function gridOwner(source: unknown): FakeQuant | undefined {
 }
 
 /** A grid with usable parameters now: not moving under calibrate(), and trained, calibrated or fixed. */
-function settled(fq: FakeQuant): boolean {
+export function settled(fq: FakeQuant): boolean {
   return !fq.calibrating && fq.range().count > 0;
 }
 
 /** A fake-quant with a range of its own (not tied to another's, not a requantization). */
-const ownRange = (layer: unknown): FakeQuant | undefined => (layer instanceof FakeQuant && layer.args.mode !== 'tied' && layer.args.mode !== 'requant' ? layer : undefined);
+export const ownRange = (layer: unknown): FakeQuant | undefined => (layer instanceof FakeQuant && layer.args.mode !== 'tied' && layer.args.mode !== 'requant' ? layer : undefined);
 
 /** The one reader of a layer's output, or undefined (several readers). */
-const soleReader = (layer: tf.layers.Layer): tf.layers.Layer | undefined => (layer.outboundNodes.length === 1 ? layer.outboundNodes[0]!.outboundLayer : undefined);
+export const soleReader = (layer: tf.layers.Layer): tf.layers.Layer | undefined => (layer.outboundNodes.length === 1 ? layer.outboundNodes[0]!.outboundLayer : undefined);
 
 /**
  * The fake-quant whose grid this layer's output is exported on: the one right after it, or — for

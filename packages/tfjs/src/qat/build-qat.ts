@@ -3,6 +3,7 @@ import type { QuantizeScheme } from '@qatkit/core';
 import { SAME_SCALE_INPUTS } from '../emit/emit-ops.js';
 import type { LayerGraph } from '../graph/walk.js';
 import { FakeQuant } from '../layers/fake-quant.js';
+import { QuantAdd } from '../layers/quant-add.js';
 import { fakeQuantName, inputQuantName, safeName, type Plan, type PlanNode, type PlanQuant } from '../plan/types.js';
 import { cloneLayer, constLayer, loweredLayer, weightedLayer } from './qat-layers.js';
 import { qatInitWeights, sourceConstant } from './source-weights.js';
@@ -44,6 +45,7 @@ export function buildQatModel(plan: Plan, graph: LayerGraph, scheme: QuantizeSch
   });
   const groups = floatGroups(plan);
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const shapeOf = (id: string) => byId.get(id)?.shape ?? plan.inputs.find((i) => i.id === id)?.shape;
   for (const node of plan.nodes) {
     if (node.layers.length === 0) {
       // A boundary of a float region: QUANTIZE is a fake-quant, DEQUANTIZE passes the value on.
@@ -75,7 +77,7 @@ export function buildQatModel(plan: Plan, graph: LayerGraph, scheme: QuantizeSch
       if (node.weights) layers = [weightedLayer(node)];
       else if (constant) layers = [constLayer(node, constant.shape)];
       else if (node.lowered) layers = [loweredLayer(node)];
-      else layers = node.layers.map((path) => cloneLayer(source.get(path)!, safeName(path)));
+      else layers = node.layers.map((path, k) => (k === 0 && plainAdd(node, shapeOf) ? new QuantAdd({ name: safeName(path) }) : cloneLayer(source.get(path)!, safeName(path))));
       made.set(node.name, layers);
     }
     if (SAME_SCALE_INPUTS.has(node.op) && node.output.kind === 'learned') {
@@ -109,6 +111,15 @@ export function planOf(model: tf.LayersModel): Plan | undefined {
   const meta = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
   const plan = meta?.[PLAN_KEY] as Plan | undefined;
   return plan && plan.version === 1 ? plan : undefined;
+}
+
+/**
+ * A quantized Add of two same-shape values: the QAT model gives it a QuantAdd, which at inference
+ * adds as XNNPACK's int8 kernel does (broadcasting adds keep tfjs's Add and the float path).
+ */
+function plainAdd(node: PlanNode, shapeOf: (id: string) => readonly (number | null)[] | undefined): boolean {
+  const same = (s: readonly (number | null)[] | undefined) => !!s && JSON.stringify(s) === JSON.stringify(node.shape);
+  return node.op === 'Add' && node.className === 'Add' && !node.constant && node.output.kind === 'learned' && node.inputs.length === 2 && node.inputs.every((id) => same(shapeOf(id)));
 }
 
 const groupKey = (node: PlanNode) => `${node.layers[0]!}#${node.application}`;
