@@ -37,11 +37,30 @@ export function quantize(values: ArrayLike<number>, shape: readonly number[], q:
   const out =
     q.bits <= 8 ? (q.signed ? new Int8Array(values.length) : new Uint8Array(values.length)) : q.bits <= 16 && q.signed ? new Int16Array(values.length) : new Int32Array(values.length);
   const ch = channelOf(shape, q);
-  for (let i = 0; i < values.length; i++) {
-    const c = ch(i);
-    out[i] = clamp(roundHalfAwayFromZero(values[i]! / q.scale[c]!) + q.zeroPoint[c]!, qmin, qmax);
+  const n = values.length;
+  const inner = innerOf(shape, q, n);
+  if (inner === 0) {
+    for (let i = 0; i < n; i++) out[i] = clamp(roundHalfAwayFromZero(values[i]! / q.scale[ch(i)]!) + q.zeroPoint[ch(i)]!, qmin, qmax);
+    return out;
+  }
+  // Runs of `inner` elements share a channel: the same arithmetic as per element, without a
+  // division and modulo per element (toGraph quantizes every weight of a model here).
+  for (let start = 0; start < n; start += inner) {
+    const c = ch(start);
+    const s = q.scale[c]!;
+    const zp = q.zeroPoint[c]!;
+    const end = Math.min(start + inner, n);
+    for (let i = start; i < end; i++) out[i] = clamp(roundHalfAwayFromZero(values[i]! / s) + zp, qmin, qmax);
   }
   return out;
+}
+
+/** Length of a run of elements with one channel (0 when the shape has none: element by element). */
+function innerOf(shape: readonly number[], q: Quantization, n: number): number {
+  if (q.scale.length === 1 && q.axis === undefined) return n;
+  let inner = 1;
+  for (let d = (q.axis ?? 0) + 1; d < shape.length; d++) inner *= shape[d]!;
+  return inner;
 }
 
 export function dequantize(values: ArrayLike<number>, shape: readonly number[], q: Quantization): Float32Array {

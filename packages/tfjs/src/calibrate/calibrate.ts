@@ -21,10 +21,14 @@ function clipWeights(model: tf.LayersModel): CalibrationResult['weights'] {
   const out: { layer: string; clip: number[]; absMax: number[] }[] = [];
   for (const layer of model.layers) {
     if (!(layer instanceof QuantWeighted)) continue;
-    const { data, channels } = tf.tidy(() => {
+    // The array leaves tidy through `read`, not its return value: tidy walks every element of a
+    // returned typed array looking for tensors (seconds for a model of millions of weights).
+    let read: { data: Float32Array; channels: number } | undefined;
+    tf.tidy(() => {
       const k = layer.folded().kernel;
-      return { data: k.dataSync() as Float32Array, channels: k.shape.at(-1)! };
+      read = { data: k.dataSync() as Float32Array, channels: k.shape.at(-1)! };
     });
+    const { data, channels } = read!;
     const { clip, absMax } = mseWeightClips(data, channels, layer.args.perAxis, layer.args.weightQuantizer);
     const perChannel = (values: number[]) => (layer.args.perAxis ? values : new Array<number>(channels).fill(values[0]!));
     // Channels that keep their |max| stay bit for bit as they were (∞: no clip).

@@ -23,12 +23,16 @@ export function floatParams(graph: LayerGraph): ParamSource {
 
 /** A float node's weights from its layers (found by path), channels last, BatchNorm folded. */
 export function floatWeights(node: PlanNode, layerAt: LayerAt): { kernel: Float32Array; shape: number[]; bias: Float32Array } {
-  const { data: kernel0, shape, biasData } = tf.tidy(() => {
+  // The arrays leave tidy through `read`, not its return value: tidy walks every element of a
+  // returned typed array looking for tensors (seconds for MobileNetV2's 3.5 M weights).
+  let read: { data: Float32Array; shape: number[]; biasData: Float32Array | undefined } | undefined;
+  tf.tidy(() => {
     const { kernel: k, bias: b } = sourceKernel(node, layerAt);
     // Output channels last, as the QAT layers see their kernels (see QuantWeighted.channelsLast).
     const t = node.op === 'DepthwiseConv2D' ? tf.reshape(k, [k.shape[0]!, k.shape[1]!, 1, k.shape[2]! * k.shape[3]!]) : node.op === 'TransposeConv2D' ? tf.transpose(k, [0, 1, 3, 2]) : k;
-    return { data: Float32Array.from(t.dataSync()), shape: [...t.shape], biasData: b ? Float32Array.from(b.dataSync()) : undefined };
+    read = { data: Float32Array.from(t.dataSync()), shape: [...t.shape], biasData: b ? Float32Array.from(b.dataSync()) : undefined };
   });
+  const { data: kernel0, shape, biasData } = read!;
   let kernel = kernel0;
   const channels = shape.at(-1)!;
   let bias = biasData ?? new Float32Array(channels);
