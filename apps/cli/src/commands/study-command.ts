@@ -15,11 +15,11 @@ interface RawStudyOptions {
 export function registerStudy(program: Command, ctx: CommandContext): void {
   program
     .command('study')
-    .summary('measure float, PTQ int8 (each calibration method) and QAT int8/4-bit/2-bit weights on LiteRT; write study.md and study.svg')
+    .summary("measure float, PTQ int8 (each method, also at QAT's training budget) and QAT int8/4-bit/2-bit weights on LiteRT; write study.md and study.svg")
     .description(
       'Trains the demo CNN and MobileNetV2 on Fashion-MNIST once each, then builds every variant from the same float model ' +
-        '(float TFLite, a float fine-tuning reference, PTQ int8 by minmax, ema, percentile and mse, QAT int8, QAT with 4-bit and ' +
-        '2-bit weights), scores each .tflite on LiteRT and writes a table (study.md), a bar plot (study.svg) and the rows (study.json). ' +
+        '(float TFLite, a float fine-tuning reference, PTQ int8 by minmax, ema, percentile and mse of the float model and of the ' +
+        'fine-tuned reference — the same training budget as QAT —, QAT int8, QAT with 4-bit and 2-bit weights), scores each .tflite on LiteRT and writes a table (study.md), a bar plot (study.svg) and the rows (study.json). ' +
         'Takes about 25 minutes on 2 cores; --quick is a smoke run with a tiny budget (its figures mean nothing).',
     )
     .option('--arch <name...>', `architectures: ${STUDY_ARCHS.join(', ')} (default: both)`)

@@ -4,7 +4,7 @@ import { exportTflite } from '@qatkit/exporter-tflite';
 import type { LiteRt } from '@qatkit/litert-runner';
 import { default8bit } from '@qatkit/scheme-8bit';
 import { nbit } from '@qatkit/scheme-nbit';
-import { calibrate, quantizeModel, toFloatGraph, toGraph } from '@qatkit/tfjs';
+import { calibrate, quantizeModel, setExactInference, toFloatGraph, toGraph } from '@qatkit/tfjs';
 import type { Split } from '../train/tensors.js';
 import { buildDemoModel } from '../train/demo-model.js';
 import { accuracy, predictClasses, toTensors } from '../train/tensors.js';
@@ -81,6 +81,7 @@ export async function runArch(arch: StudyArch, b: Budget, data: StudyData, rt: L
   const labels = data.test.labels.subarray(0, testN);
   const calib = Array.from({ length: Math.ceil(b.calibrationSize / b.batchSize) }, (_, k) => xs.slice(k * b.batchSize, Math.min(b.batchSize, b.calibrationSize - k * b.batchSize)));
   const float = buildDemoModel(arch, STUDY_SEED);
+  const models: Models = { float };
   log(`${arch}: float training, ${b.epochs} epochs on ${trainN} images\n`);
   await train(float, xs, ys, b.epochs, b, b.learningRate, log, 'float');
   const rows: StudyRow[] = [];
@@ -88,7 +89,7 @@ export async function runArch(arch: StudyArch, b: Budget, data: StudyData, rt: L
     for (const v of VARIANTS) {
       const t0 = performance.now();
       log(`${arch}: ${variantLabel(v, b)}\n`);
-      const { bytes, tfjsClasses } = await build(v, arch, float, { xs, ys, testXs: test.xs, calib }, b, log);
+      const { bytes, tfjsClasses } = await build(v, arch, models, { xs, ys, testXs: test.xs, calib }, b, log);
       const classes = await deployedClasses(rt, bytes, data.test, testN);
       const row: StudyRow = {
         arch,
@@ -104,8 +105,15 @@ export async function runArch(arch: StudyArch, b: Budget, data: StudyData, rt: L
   } finally {
     tf.dispose([xs, ys, test.xs, test.ys, ...calib]);
     float.dispose();
+    models.finetuned?.dispose();
   }
   return rows;
+}
+
+/** The float model, and the float model fine-tuned as long as QAT trains once the float-finetune row made it. */
+interface Models {
+  readonly float: tf.LayersModel;
+  finetuned?: tf.LayersModel;
 }
 
 interface Tensors {
@@ -116,23 +124,31 @@ interface Tensors {
 }
 
 /** The deployed file for `v`, and the tfjs model's classes where a quantized model exists. */
-async function build(v: Variant, arch: StudyArch, float: tf.LayersModel, t: Tensors, b: Budget, log: (s: string) => void): Promise<{ bytes: Uint8Array; tfjsClasses?: Int32Array }> {
-  if (v.kind === 'float') return { bytes: exportTflite(toFloatGraph(float), { io: 'float32' }) };
+async function build(v: Variant, arch: StudyArch, m: Models, t: Tensors, b: Budget, log: (s: string) => void): Promise<{ bytes: Uint8Array; tfjsClasses?: Int32Array }> {
+  if (v.kind === 'float') return { bytes: exportTflite(toFloatGraph(m.float), { io: 'float32' }) };
   if (v.kind === 'float-finetune') {
-    // Same extra training as the QAT rows get, without quantization: what "QAT − float" should be read against.
+    // Same extra training as the QAT rows get, without quantization: what "QAT − float" should be
+    // read against. Kept for the ptq-finetune rows (PTQ at QAT's training budget).
     const ref = buildDemoModel(arch, STUDY_SEED);
-    ref.setWeights(float.getWeights());
+    ref.setWeights(m.float.getWeights());
     try {
       await train(ref, t.xs, t.ys, b.qatEpochs, b, b.qatLearningRate, log, 'float fine-tuning');
-      return { bytes: exportTflite(toFloatGraph(ref), { io: 'float32' }) };
-    } finally {
+    } catch (e) {
       ref.dispose();
+      throw e;
     }
+    m.finetuned = ref;
+    return { bytes: exportTflite(toFloatGraph(ref), { io: 'float32' }) };
+  }
+  let source = m.float;
+  if (v.kind === 'ptq-finetune') {
+    if (!m.finetuned) throw new Error('study: the ptq-finetune rows need the float-finetune row before them');
+    source = m.finetuned;
   }
   const scheme = v.kind === 'qat' ? schemeFor(v.weightBits) : default8bit();
-  const qat = quantizeModel(float, { scheme, inputRange: [0, 1] });
+  const qat = quantizeModel(source, { scheme, inputRange: [0, 1] });
   try {
-    if (v.kind === 'ptq') {
+    if (v.kind !== 'qat') {
       calibrate(qat, t.calib, { method: v.method, ...(v.method === 'percentile' ? { percentile: STUDY_PERCENTILE } : {}) });
     } else {
       // QAT starts from MSE-calibrated ranges and clipped weights (what 2-bit weights need most), then trains.
@@ -140,6 +156,9 @@ async function build(v: Variant, arch: StudyArch, float: tf.LayersModel, t: Tens
       await train(qat, t.xs, t.ys, b.qatEpochs, b, b.qatLearningRate, log, 'QAT');
     }
     const bytes = exportTflite(toGraph(qat), { io: 'float32' });
+    // The agreement column compares LiteRT with tfjs's predict path: integer-exact inference (the
+    // default of @qatkit/tfjs; set here so the column does not silently change with the default).
+    setExactInference(qat, true);
     return { bytes, tfjsClasses: predictClasses(qat, t.testXs).classes };
   } finally {
     qat.dispose();
