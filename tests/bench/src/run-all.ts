@@ -15,9 +15,13 @@ const run = (file: string): boolean => {
   return child.status === 0;
 };
 
+const started = performance.now();
 const only = process.argv.slice(2);
 const failed = BENCH_IDS.filter((id) => (only.length === 0 || only.includes(id)) && !run(`./${id}.bench.ts`));
 const reported = run('./report/write-report.ts');
+// The whole run must fit a fresh clone's 15-minute budget (docs/bench/analysis.md): say what it took.
+const total = (performance.now() - started) / 1000;
+console.log(`pnpm bench (tests/bench): ${Math.floor(total / 60)} min ${Math.round(total % 60)} s in total`);
 if (failed.length > 0 || !reported) {
   console.error(`failed: ${[...failed, ...(reported ? [] : ['report'])].join(', ')}`);
   process.exitCode = 1;

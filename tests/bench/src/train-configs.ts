@@ -15,6 +15,8 @@ export interface TrainConfig {
   readonly batch: number;
   /** Timed steps per round (slow engines take one). */
   readonly steps: number;
+  /** Whether an untimed step runs first (JIT, optimizer slots); skipped where one step takes many seconds. */
+  readonly warmUp: boolean;
   model: tf.LayersModel;
   xs: tf.Tensor;
   ys: tf.Tensor;
@@ -38,7 +40,7 @@ export async function activate(engine: Engine): Promise<void> {
   }
 }
 
-export async function makeConfig(engine: Engine, qat: boolean, build: () => tf.LayersModel, batch: number, steps: number): Promise<TrainConfig> {
+export async function makeConfig(engine: Engine, qat: boolean, build: () => tf.LayersModel, batch: number, steps: number, warmUp = engine !== 'stock-cpu'): Promise<TrainConfig> {
   await activate(engine);
   const float = build();
   const model = qat ? quantizeModel(float, { inputRange: [0, 1] }) : float;
@@ -47,7 +49,7 @@ export async function makeConfig(engine: Engine, qat: boolean, build: () => tf.L
   const classes = model.outputs[0]!.shape[1]!;
   const xs = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 1);
   const ys = tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 2) as tf.Tensor1D, classes).toFloat();
-  return { engine, qat, batch, steps, model, xs, ys, samples: [] };
+  return { engine, qat, batch, steps, warmUp, model, xs, ys, samples: [] };
 }
 
 async function trainSteps(c: TrainConfig, steps: number): Promise<number> {
@@ -57,14 +59,15 @@ async function trainSteps(c: TrainConfig, steps: number): Promise<number> {
 }
 
 /**
- * One warm-up step per configuration (but stock cpu), then `rounds` rounds that each time every configuration in
- * turn: a burst of noise from other work on the machine hits neighbours alike, so same-round
- * ratios stay meaningful. Returns the median ms per step of each configuration.
+ * One warm-up step per configuration that asks for it, then `rounds` rounds that each time every
+ * configuration in turn: a burst of noise from other work on the machine hits neighbours alike, so
+ * same-round ratios stay meaningful. Each configuration's `samples` get one ms-per-step per round
+ * (index = round); returns the median of each configuration's samples.
  */
 export async function interleave(configs: TrainConfig[], rounds: number, log: (line: string) => void): Promise<number[]> {
   for (const c of configs) {
-    // stock cpu steps take seconds of plain JS loops: JIT warm-up is lost in them, so it skips the untimed step
-    if (c.engine === 'stock-cpu') continue;
+    // steps of many seconds of plain JS loops (stock cpu, MobileNetV2 on cpu): JIT warm-up is lost in them
+    if (!c.warmUp) continue;
     await activate(c.engine);
     log(`  warm-up ${c.engine}${c.qat ? ' QAT' : ' float'}: ${(await trainSteps(c, 1)).toFixed(0)} ms`);
   }
@@ -76,6 +79,15 @@ export async function interleave(configs: TrainConfig[], rounds: number, log: (l
     log(`  round ${r + 1}/${rounds}: ${configs.map((c) => `${c.engine}${c.qat ? ' QAT' : ' float'} ${c.samples.at(-1)!.toFixed(0)} ms`).join(', ')}`);
   }
   return configs.map((c) => median(c.samples));
+}
+
+/**
+ * `a` ÷ `b` as the median of their per-round ratios: both were timed in the same round, back to
+ * back, so a load burst that slows one round scales both and drops out of that round's ratio
+ * (a ratio of medians can pair a quiet round of one with a loaded round of the other).
+ */
+export function roundRatio(a: TrainConfig, b: TrainConfig): number {
+  return median(a.samples.map((s, r) => s / b.samples[r]!));
 }
 
 export function disposeConfigs(configs: TrainConfig[]): void {

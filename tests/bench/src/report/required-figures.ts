@@ -14,6 +14,7 @@ export const REQUIRED_FIGURES: readonly { readonly id: string; readonly what: st
   { id: 'export.mbv2.onnx.ms', what: 'export MobileNetV2-1.0-224 to ONNX: time (goal < 300 ms)' },
   { id: 'export.mbv2.tflite.peak-mb', what: 'export to TFLite: peak memory' },
   { id: 'export.mbv2.onnx.peak-mb', what: 'export to ONNX: peak memory' },
+  { id: 'export.mbv2.to-graph.ms', what: 'toGraph of MobileNetV2-1.0-224 (QAT model → int8 IR, before export; goal < 1 s)' },
   { id: 'deployed.mbv2.litert.float-over-int8', what: 'LiteRT wasm latency float ÷ int8, MobileNetV2 (goal ≥ 2×)' },
   { id: 'deployed.mbv2.ort.float-over-int8', what: 'onnxruntime CPU latency float ÷ int8, MobileNetV2 (goal ≥ 3×)' },
   { id: 'deployed.mbv2.tflite.size-ratio', what: 'file size float ÷ int8, MobileNetV2 (goal ≥ 3.9×)' },
