@@ -100,3 +100,20 @@ describe('integer-exact inference on LiteRT', () => {
     qat.dispose();
   });
 });
+
+describe('a symmetric input range', () => {
+  it('[-1, 1]: the exported input grid is the trained one, up to the top of the range', async () => {
+    // float64 puts this zero point at an exact half (−0.5), float32 training just below it (−1).
+    const model = branchy();
+    const qat = quantizeModel(model, { inputRange: [-1, 1] });
+    calibrate(qat, [tf.randomUniform([16, 16, 16, 3], -1, 1, 'float32', 1)]);
+    const probe = probeAll(qat, toGraph(qat));
+    expect(probe.graph.tensors[probe.graph.inputs[0]!]!.quantization!.zeroPoint).toEqual([-1]);
+    // Values at and near both ends of the range, where the two grids would differ.
+    const xs = tf.tidy(() => tf.clipByValue(tf.randomUniform([8, 16, 16, 3], -1.2, 1.2, 'float32', 2), -1, 1));
+    const deployed = await runDeployed(rt, probe.graph, 'float32', [xs]);
+    expect(levelsApart(probe.qat, probe.graph, xs, deployed).apart).toBe(0);
+    model.dispose();
+    qat.dispose();
+  });
+});

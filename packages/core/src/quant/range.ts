@@ -95,6 +95,19 @@ function assertScale(scale: number, min: number, max: number, what: string): voi
 }
 
 /**
+ * qmin − lo / scale in float32 steps, as the fake-quant layers compute it in training. A range such
+ * as [-1, 1] puts it at exactly −0.5 in float64 but just below in float32, and the exported zero
+ * point must be the trained one.
+ */
+function trainedZeroPointBase(lo: number, hi: number, qmin: number, qmax: number, minScale: number, spec: QuantizerSpec): number {
+  const f = Math.fround;
+  const lo32 = f(lo);
+  const hi32 = Math.max(f(hi), f(lo32 + f(MIN_RANGE)));
+  const scale32 = f(allowedScale(Math.max(f(f(hi32 - lo32) / (qmax - qmin)), f(minScale)), spec));
+  return f(qmin - f(lo32 / scale32));
+}
+
+/**
  * Quantization parameters for a real range, nudged so that 0.0 is exactly representable
  * (the same nudging as TensorFlow's FakeQuantWithMinMaxVars). The range is first widened to
  * include 0; symmetric specs use [-absmax, absmax]. `minScale` raises the scale where the range
@@ -117,9 +130,9 @@ export function nudgeRange(min: number, max: number, spec: QuantizerSpec, what =
   if (hi - lo < MIN_RANGE) hi = lo + MIN_RANGE;
   const scale = allowedScale(Math.max((hi - lo) / (qmax - qmin), minScale), spec);
   assertScale(scale, min, max, what);
-  const zpFromMin = qmin - lo / scale;
-  // + 0 turns Math.round(-0.5) = -0 into 0.
-  const zeroPoint = (zpFromMin <= qmin ? qmin : zpFromMin >= qmax ? qmax : Math.round(zpFromMin)) + 0;
+  const zpFromMin = trainedZeroPointBase(lo, Math.max(max, 0), qmin, qmax, minScale, spec);
+  // Half up (floor of + 0.5), as in training; + 0 turns -0 into 0.
+  const zeroPoint = (zpFromMin <= qmin ? qmin : zpFromMin >= qmax ? qmax : Math.floor(Math.fround(zpFromMin + 0.5))) + 0;
   return { scale, zeroPoint, min: (qmin - zeroPoint) * scale, max: (qmax - zeroPoint) * scale };
 }
 

@@ -31,6 +31,20 @@ describe('fake-quant ops agree with @qatkit/core', () => {
     }
   });
 
+  it('picks the same zero point as core, also where float64 puts it at an exact half', () => {
+    // [-1, 1] (a common inputRange) gives qmin - lo/scale = -0.5 in float64 but just below in float32.
+    const ranges: (readonly [number, number])[] = [[-1, 1], [-2, 2], [-0.5, 0.5], [-3, 3], [-1, 2]];
+    for (let i = 0; i < 500; i++) {
+      const width = 2 ** (((i * 7919) % 3000) / 100 - 15);
+      const lo = Math.fround((-width * ((i * 37) % 101)) / 100);
+      ranges.push([lo, Math.fround(lo + width)]);
+    }
+    const zp = (n: { scale: tf.Scalar; nudgedMin: tf.Scalar }) => Math.round(-128 - n.nudgedMin.dataSync()[0]! / n.scale.dataSync()[0]!);
+    const mismatches = ranges.filter(([lo, hi]) => zp(nudgeRangeTensors(tf.scalar(lo), tf.scalar(hi), A8)) !== nudgeRange(lo, hi, A8).zeroPoint);
+    expect(mismatches).toEqual([]);
+    expect(nudgeRange(-1, 1, A8).zeroPoint).toBe(-1);
+  });
+
   it('fake-quantizes activations onto the same grid as quantize/dequantize', () => {
     const x = rand(5000, 4, 7);
     const q = activationQuantization(-1.3, 3.1, A8);
