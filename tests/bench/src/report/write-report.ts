@@ -56,7 +56,7 @@ const md = [
   'by round in one process: the machine is a 2-core box shared with other engineers running tests at the same',
   'time, so absolute times drift by 2–10× between runs while same-run ratios hold. Training ratios are the',
   'median of the per-round ratios (both sides of a round ran back to back, so a load burst scales both and',
-  'cancels in that round\'s ratio); deployed-latency ratios are ratios of medians of many short runs. Times',
+  'cancels in that round\'s ratio), and so are the deployed-latency ratios (rounds of a few runs of each file in turn). Times',
   'and examples/s are medians of the times.',
   '',
   ...(missing.length ? [`**Not measured in this run:** ${missing.join(', ')} (run \`pnpm bench\`).`, ''] : []),
