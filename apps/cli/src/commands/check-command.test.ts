@@ -5,14 +5,7 @@ import { isQatkitError } from '@qatkit/core';
 import { describe, expect, it } from 'vitest';
 import type { CheckDocument } from '../check/check-json.js';
 import { sharedModel } from '../check/test-models.js';
-import { main } from '../main.js';
-
-async function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { io: { out: (s) => void (out += s), err: (s) => void (err += s) } });
-  return { code, out, err };
-}
+import { runCli as run } from '../test-utils/cli.js';
 
 describe('qatkit check', () => {
   it('exits 0 when every op runs on every named accelerator, and prints a table per target', async () => {

@@ -1,34 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTflite } from '@qatkit/exporter-tflite';
 import { initBackend } from '@qatkit/tfjs';
-import { main } from '../main.js';
+import { runCli as run, saveModelTo as saveTo } from '../test-utils/cli.js';
 import { ptqOptions } from './ptq-command.js';
 
 const SUBSET = new URL('../../data/fashion-mnist-subset', import.meta.url).pathname;
-
-/** Saves `model` as tfjs's model.save writes it to disk: model.json and one weights file. */
-async function saveTo(model: tf.LayersModel, dir: string): Promise<string> {
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData!)));
-      const json = { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return join(dir, 'model.json');
-}
-
-async function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { io: { out: (s) => void (out += s), err: (s) => void (err += s) } });
-  return { code, out, err };
-}
 
 let dir: string;
 let modelJson: string;
