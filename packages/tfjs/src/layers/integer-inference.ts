@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { quantLevels, type Quantization } from '@qatkit/core';
+import { quantLevels, type Quantization, type QuantizerSpec } from '@qatkit/core';
 import { fakeQuantParams } from '../emit/params.js';
 import { weightInts } from '../emit/weight-ints.js';
 import { FakeQuant } from './fake-quant.js';
-import type { QatActivation, QuantWeighted } from './quant-weighted.js';
+import type { QuantWeighted } from './quant-weighted.js';
 import { inputQuantOf } from './weighted.js';
 
 /**
@@ -91,19 +91,22 @@ function outputQuantOf(layer: tf.layers.Layer): FakeQuant | undefined {
   return ownRange(next);
 }
 
-/** XNNPACK's output bounds (xnn_qs8_quantize of the fused activation's real bounds, then the levels). */
-function outputBounds(q: Quantization, spec: FakeQuant['args']['quantizer'], activation: QatActivation): { lo: number; hi: number } {
+/**
+ * XNNPACK's output bounds (xnn_qs8_quantize of the fused activation's real bounds, then the
+ * levels): the zero point under a ReLU, lrintf(6 / s + zp) in float32 for ReLU6. Shared by every
+ * integer path (the weighted layers here, QuantAdd).
+ */
+export function xnnOutputBounds(scale: number, zeroPoint: number, spec: QuantizerSpec, activation: 'none' | 'relu' | 'relu6'): { lo: number; hi: number } {
   const { qmin, qmax } = quantLevels(spec);
-  const zp = q.zeroPoint[0]!;
-  const s = Math.fround(q.scale[0]!);
-  const lo = activation === 'linear' ? qmin : Math.max(qmin, zp);
-  // lrintf(6 / s + zp) in float32: round half to even.
-  const six = Math.fround(Math.fround(6 / s) + zp);
-  const hi = activation === 'relu6' ? Math.min(qmax, roundHalfEven(six)) : qmax;
-  return { lo, hi };
+  const six = Math.fround(Math.fround(6 / Math.fround(scale)) + zeroPoint);
+  return {
+    lo: activation === 'none' ? qmin : Math.max(qmin, zeroPoint),
+    hi: activation === 'relu6' ? Math.min(qmax, roundHalfEven(six)) : qmax,
+  };
 }
 
-function roundHalfEven(x: number): number {
+/** Round half to even (lrintf's default mode, XNNPACK's magic-bias rounding). */
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
@@ -133,7 +136,7 @@ function prepare(layer: QuantWeighted, input: Quantization, output: Quantization
     bias: tf.keep(tf.tensor1d(Float32Array.from(ints.bias.data))),
     scale: tf.keep(scales.length === 1 ? tf.scalar(scales[0]!) : tf.tensor1d(scales)),
     zeroPoint: output.zeroPoint[0]!,
-    ...outputBounds(output, out.args.quantizer, layer.args.activation),
+    ...xnnOutputBounds(output.scale[0]!, output.zeroPoint[0]!, out.args.quantizer, layer.args.activation === 'linear' ? 'none' : layer.args.activation),
     exact,
   };
 }
@@ -164,9 +167,8 @@ export function integerInference(layer: QuantWeighted, x: tf.Tensor, ops: Intege
     const centred = tf.round(tf.div(x, inSource.scaleTensor()));
     const acc = ops.accumulate(centred, p.kernel, p.bias);
     const q = tf.clipByValue(tf.add(tf.round(tf.mul(acc, p.scale)), p.zeroPoint), p.lo, p.hi);
-    // Back to a real value on the output fake-quant's grid, which then re-rounds it to itself. The
-    // exported zero point, not the tensor-nudged one: the two can differ at a tie (a range such as
-    // [-1, 1]), and the value must be the one the deployed model holds.
+    // Back to a real value on the output fake-quant's grid, which then re-rounds it to itself. With
+    // the exported zero point: the value must be the one the deployed model holds.
     return tf.mul(tf.sub(q, p.zeroPoint), out.scaleTensor());
   });
 }

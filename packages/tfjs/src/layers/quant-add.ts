@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { quantLevels } from '@qatkit/core';
 import { fakeQuantParams } from '../emit/params.js';
 import type { FakeQuant } from './fake-quant.js';
-import { gridOwner, ownRange, settled, soleReader } from './integer-inference.js';
+import { gridOwner, ownRange, roundHalfEven, settled, soleReader, xnnOutputBounds } from './integer-inference.js';
 import { valueSourceOf, type ScaleSource } from './weighted.js';
 
 /**
@@ -106,8 +105,6 @@ function addSite(layer: tf.layers.Layer): AddSite | undefined {
   return { sources, owners: owners as [FakeQuant, FakeQuant], out, activation };
 }
 
-const rne = (x: number) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x));
-
 /** XNNPACK's add parameters from the exported scales; undefined where XNNPACK would not take the op. */
 function addParams(site: AddSite): AddParams | undefined {
   const [qa, qb] = site.owners.map(fakeQuantParams);
@@ -123,10 +120,9 @@ function addParams(site: AddSite): AddParams | undefined {
   else if (2 ** (exponent + 1) <= big) exponent++;
   const shift = 20 - exponent;
   if (!(ra >= 2 ** -10 && rb >= 2 ** -10 && Math.max(ra, rb) < 2 ** 8) || shift < 12 || shift > 30) return undefined;
-  const [ma, mb] = [rne(ra * 2 ** shift), rne(rb * 2 ** shift)];
+  const [ma, mb] = [roundHalfEven(ra * 2 ** shift), roundHalfEven(rb * 2 ** shift)];
   const zp = qo.zeroPoint[0]!;
-  const { qmin, qmax } = quantLevels(site.out.args.quantizer);
-  const six = rne(Math.fround(Math.fround(6 / so) + zp));
+  const { lo, hi } = xnnOutputBounds(qo.scale[0]!, zp, site.out.args.quantizer, site.activation);
   return {
     aHi: Math.floor(ma / 2 ** 11),
     aLo: ma % 2 ** 11,
@@ -134,7 +130,7 @@ function addParams(site: AddSite): AddParams | undefined {
     bLo: mb % 2 ** 11,
     shift,
     zeroPoint: zp,
-    min: site.activation === 'none' ? qmin : Math.max(qmin, zp),
-    max: site.activation === 'relu6' ? Math.min(qmax, six) : qmax,
+    min: lo,
+    max: hi,
   };
 }
