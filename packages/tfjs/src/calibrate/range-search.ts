@@ -1,5 +1,6 @@
 import { nudgeRange, quantLevels, type QuantizerSpec } from '@qatkit/core';
 import type { HistogramBins } from './histogram.js';
+import { channelAbsMax } from '../emit/weight-ints.js';
 
 /**
  * Ranges from a collected distribution: the percentile range, and the clipping range that
@@ -84,11 +85,7 @@ const WEIGHT_ALPHAS = Array.from({ length: 81 }, (_, i) => 1 - i / 100);
 export function mseWeightClips(kernel: Float32Array, channels: number, perAxis: boolean, spec: QuantizerSpec): { clip: number[]; absMax: number[] } {
   const groups = perAxis ? channels : 1;
   const { qmin, qmax } = quantLevels(spec);
-  const absMax = new Float64Array(groups);
-  for (let i = 0; i < kernel.length; i++) {
-    const g = perAxis ? i % channels : 0;
-    absMax[g] = Math.max(absMax[g]!, Math.abs(kernel[i]!));
-  }
+  const absMax = channelAbsMax(kernel, channels, perAxis);
   const errs = WEIGHT_ALPHAS.map(() => new Float64Array(groups));
   WEIGHT_ALPHAS.forEach((a, j) => {
     const e = errs[j]!;
@@ -110,5 +107,5 @@ export function mseWeightClips(kernel: Float32Array, channels: number, perAxis: 
     });
     return WEIGHT_ALPHAS[bestJ]! * m;
   });
-  return { clip, absMax: Array.from(absMax) };
+  return { clip, absMax };
 }

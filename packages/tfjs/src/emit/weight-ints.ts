@@ -33,7 +33,7 @@ export interface WeightIntsArgs {
 }
 
 /** |max| per output channel (the last axis of a channels-last kernel), or one overall. */
-function absMax(kernel: Float32Array, channels: number, perAxis: boolean): number[] {
+export function channelAbsMax(kernel: Float32Array, channels: number, perAxis: boolean): number[] {
   const out = new Array<number>(perAxis ? channels : 1).fill(0);
   for (let i = 0; i < kernel.length; i++) {
     const k = perAxis ? i % channels : 0;
@@ -49,7 +49,7 @@ function absMax(kernel: Float32Array, channels: number, perAxis: boolean): numbe
  */
 export function weightInts(a: WeightIntsArgs): WeightInts {
   const channels = a.shape.at(-1)!;
-  const maxes = absMax(a.kernel, channels, a.perAxis);
+  const maxes = channelAbsMax(a.kernel, channels, a.perAxis);
   const axis = a.perAxis ? a.axis : undefined;
   const plain = weightQuantization(maxes.map((m) => -m), maxes, a.quantizer, axis, a.what);
   const quantization = weightQuantization(maxes.map((m) => -m), maxes, a.quantizer, axis, a.what, biasSafeWeightScales(plain.scale, a.bias, a.minInputScale));
